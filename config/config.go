@@ -1,0 +1,177 @@
+// Package config holds the typed settings of every SMILE environment. It is the only
+// place that knows that prod is bigger than dev: constructs read these values and never
+// branch on an environment's name (ENV-1).
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Region is the only region SMILE data may live in (RES-1, RES-2).
+const Region = "ap-southeast-3"
+
+// Environment is everything one stack (`smile5-<env>`) is built from.
+type Environment struct {
+	// Name is the short environment name: dev, staging or prod.
+	Name string
+	// Region must be ap-southeast-3 (RES-1).
+	Region string
+	// AvailabilityZones are the zones the network spans, one subnet per tier in each (NET-1).
+	AvailabilityZones []string
+
+	Network       Network
+	Services      Services
+	Database      Database
+	Observability Observability
+	Deployment    Deployment
+}
+
+// Network is the VPC layout (NET-1 … NET-7).
+type Network struct {
+	VpcCidr string
+	// One CIDR per availability zone, in the order of Environment.AvailabilityZones (NET-2).
+	PublicSubnetCidrs   []string
+	PrivateSubnetCidrs  []string
+	DatabaseSubnetCidrs []string
+	// SingleNatGateway trades AZ-independent egress for cost; only dev may use it (NET-3).
+	SingleNatGateway bool
+	// AlbIngress is who may reach the load balancer on 443: "internet" or "cloudfront"
+	// (the CloudFront origin-facing managed prefix list) (NET-5).
+	AlbIngress string
+}
+
+// Services is the replica range of each microservice (ENV table).
+type Services struct {
+	MinReplicas int
+	MaxReplicas int
+	// Autoscaling enables horizontal pod autoscaling between Min and MaxReplicas.
+	Autoscaling bool
+}
+
+// Database is the RDS MySQL sizing of the ENV table (DB-1, DB-2).
+type Database struct {
+	InstanceClass       string
+	AllocatedStorageGiB int
+	// MaxAllocatedStorageGiB above AllocatedStorageGiB turns on storage autoscaling; equal turns it off.
+	MaxAllocatedStorageGiB int
+	MultiAZ                bool
+	// BackupRetentionDays of 0 means manual snapshots only (dev).
+	BackupRetentionDays int
+	DeletionProtection  bool
+}
+
+// Observability settings shared by every log group the stack creates (OBS-1).
+type Observability struct {
+	LogRetentionDays int
+}
+
+// Deployment says where the stack is deployed and where its state lives.
+type Deployment struct {
+	// EmulatorEndpoint, when set, points every AWS service at a local emulator
+	// (moto_server) and applies the emulator adjustments of stacks/emulator.go.
+	// Empty means real AWS.
+	EmulatorEndpoint string
+	// StateBucket is the encrypted S3 bucket holding remote state (CICD-3). Empty keeps
+	// state in a local file, which is only right for the emulator and first experiments.
+	StateBucket string
+}
+
+// Prefix is the name prefix of every resource of this environment (ENV-2).
+func (e Environment) Prefix() string { return "smile5-" + e.Name }
+
+// StackName is the cdktf stack of this environment (ENV-1).
+func (e Environment) StackName() string { return "smile-" + e.Name }
+
+// Emulated reports whether this environment deploys to the local emulator.
+func (e Environment) Emulated() bool { return e.Deployment.EmulatorEndpoint != "" }
+
+// Tags are the tags every taggable resource carries, applied once through the provider's
+// default_tags (ENV-2).
+func (e Environment) Tags() map[string]string {
+	return map[string]string{"Project": "smile", "Environment": e.Name, "ManagedBy": "cdktf"}
+}
+
+var jakartaZones = []string{"ap-southeast-3a", "ap-southeast-3b", "ap-southeast-3c"}
+
+// The subnet plan is the same in every environment: application subnets are /19 because
+// EKS gives every pod a VPC address; public and database subnets stay small.
+func defaultNetwork() Network {
+	return Network{
+		VpcCidr:             "10.0.0.0/16",
+		PublicSubnetCidrs:   []string{"10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"},
+		PrivateSubnetCidrs:  []string{"10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/19"},
+		DatabaseSubnetCidrs: []string{"10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"},
+		AlbIngress:          AlbIngressInternet,
+	}
+}
+
+// Dev is minimal and on-demand: one NAT gateway, the smallest database, no backups beyond
+// manual snapshots.
+func Dev() Environment {
+	network := defaultNetwork()
+	network.SingleNatGateway = true
+	return Environment{
+		Name:              "dev",
+		Region:            Region,
+		AvailabilityZones: slices.Clone(jakartaZones),
+		Network:           network,
+		Services:          Services{MinReplicas: 1, MaxReplicas: 2},
+		Database: Database{
+			InstanceClass: "db.t3.micro", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 20,
+			BackupRetentionDays: 0,
+		},
+		Observability: Observability{LogRetentionDays: 30},
+	}
+}
+
+// Staging is medium-sized with a NAT gateway per AZ, like prod.
+func Staging() Environment {
+	return Environment{
+		Name:              "staging",
+		Region:            Region,
+		AvailabilityZones: slices.Clone(jakartaZones),
+		Network:           defaultNetwork(),
+		Services:          Services{MinReplicas: 2, MaxReplicas: 3},
+		Database: Database{
+			InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
+			BackupRetentionDays: 7,
+		},
+		Observability: Observability{LogRetentionDays: 30},
+	}
+}
+
+// Prod is high-availability: NAT per AZ, Multi-AZ database with storage autoscaling,
+// 30-day backups and deletion protection.
+func Prod() Environment {
+	return Environment{
+		Name:              "prod",
+		Region:            Region,
+		AvailabilityZones: slices.Clone(jakartaZones),
+		Network:           defaultNetwork(),
+		Services:          Services{MinReplicas: 3, MaxReplicas: 10, Autoscaling: true},
+		Database: Database{
+			InstanceClass: "db.r5.large", AllocatedStorageGiB: 500, MaxAllocatedStorageGiB: 1000,
+			MultiAZ: true, BackupRetentionDays: 30, DeletionProtection: true,
+		},
+		Observability: Observability{LogRetentionDays: 30},
+	}
+}
+
+// Names lists the known environments in deployment order.
+func Names() []string { return []string{"dev", "staging", "prod"} }
+
+// Lookup returns the environment called name, or an error naming the known ones.
+func Lookup(name string) (Environment, error) {
+	switch name {
+	case "dev":
+		return Dev(), nil
+	case "staging":
+		return Staging(), nil
+	case "prod":
+		return Prod(), nil
+	}
+	return Environment{}, fmt.Errorf("unknown environment %q: known environments are %s",
+		name, strings.Join(Names(), ", "))
+}
