@@ -29,6 +29,10 @@ type EmulatorException struct {
 // Types the platform does not create yet are listed so that the constructs which will add
 // them deploy to the emulator unchanged.
 var EmulatorExceptions = []EmulatorException{
+	{ResourceType: "aws_vpc_security_group_ingress_rule", IgnoreChanges: []string{"description"},
+		Reason: "moto drops the description of a rule that references another security group"},
+	{ResourceType: "aws_vpc_security_group_egress_rule", IgnoreChanges: []string{"description"},
+		Reason: "moto drops the description of a rule that references another security group"},
 	{ResourceType: "aws_eks_node_group", IgnoreChanges: []string{"remote_access"},
 		Reason: "moto invents a remote_access block, so every re-plan forces a replacement"},
 	{ResourceType: "aws_db_parameter_group", IgnoreChanges: []string{"parameter"},
