@@ -172,6 +172,6 @@ func Lookup(name string) (Environment, error) {
 	case "prod":
 		return Prod(), nil
 	}
-	return Environment{}, fmt.Errorf("unknown environment %q: known environments are %s",
+	return Environment{}, fmt.Errorf("unknown environment %q: known environments are %s (set SMILE_ENVIRONMENTS to a comma-separated list of them, or leave it unset for all)",
 		name, strings.Join(Names(), ", "))
 }

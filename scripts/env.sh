@@ -9,3 +9,6 @@ export TF_CLI_CONFIG_FILE="$SMILE_ROOT/.tools/terraform.rc"
 export CHECKPOINT_DISABLE=1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
 export DISABLE_VERSION_CHECK=1
+# The jsii runtime calls util.isArray, deprecated in Node 22: silence that one warning only.
+# (jsii keeps its own --max-old-space-size only when NODE_OPTIONS is unset, so keep it here.)
+export NODE_OPTIONS="--max-old-space-size=4096 --disable-warning=DEP0044"

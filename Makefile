@@ -1,0 +1,33 @@
+# The commands a newcomer needs; `make help` lists them. Every target runs in the
+# environment of scripts/env.sh (Node 22, the offline Terraform CLI config).
+SHELL := /bin/bash
+ENV := . scripts/env.sh &&
+
+.PHONY: help setup emulator test synth diff snapshots bench clean
+
+help:
+	@cat help
+
+setup: ## install the pinned tools and write the Terraform CLI config
+	scripts/setup
+
+emulator: setup ## deploy smile-dev to the local AWS emulator, re-plan clean, destroy
+	scripts/emulator-deploy
+
+test: setup ## the whole test suite
+	$(ENV) go test ./...
+
+synth: setup ## synthesize every stack into cdktf.out/
+	$(ENV) cdktf synth
+
+diff: setup ## cdktf diff of STACK (default smile-dev) against its state
+	$(ENV) cdktf diff $${STACK:-smile-dev}
+
+snapshots: setup ## refresh testdata/*.tf.json after an intended change
+	$(ENV) go test . -run TestSnapshots -update
+
+bench: setup ## measure synth time, test time and peak memory
+	scripts/bench
+
+clean:
+	rm -rf cdktf.out .emulator

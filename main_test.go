@@ -1,0 +1,402 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/smile/infra/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden snapshots under testdata/ from the current synth")
+
+// ENV-1: every environment synthesizes from the same code and matches its reviewed
+// snapshot. A change to the infrastructure shows up in a pull request as a diff of
+// testdata/<stack>.tf.json; refresh with `go test . -run TestSnapshots -update`.
+func TestSnapshots(t *testing.T) {
+	stacksByName := synthReal(t)
+	for _, name := range stackNames() {
+		t.Run(name, func(t *testing.T) {
+			got := pretty(t, stacksByName[name].raw)
+			path := filepath.Join("testdata", name+".tf.json")
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v: create the snapshot with `go test . -run TestSnapshots -update`", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from its snapshot %s:\n%s\nIf the change is intended, run `go test . -run TestSnapshots -update` and commit the snapshot.",
+					name, path, firstDifference(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// CICD-1: every synthesized stack, and the emulator variant, passes `terraform validate`
+// offline against the provider versions the constraints select.
+func TestTerraformValidate(t *testing.T) {
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatal("terraform is not on PATH: install Terraform 1.11+ (scripts/setup checks for it)")
+	}
+	stacksByName, emulated := synthReal(t), synthVariants(t)["smile-dev"]
+	all := []*synthesized{emulated}
+	for _, name := range stackNames() {
+		all = append(all, stacksByName[name])
+	}
+	for _, s := range all {
+		label := s.name
+		if s == emulated {
+			label += "-emulator"
+		}
+		t.Run(label, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), s.raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			terraform(t, dir, "init", "-backend=false", "-input=false", "-no-color")
+			out := terraform(t, dir, "validate", "-json", "-no-color")
+			var result struct {
+				Valid       bool `json:"valid"`
+				Diagnostics []struct {
+					Severity, Summary, Detail string
+				} `json:"diagnostics"`
+			}
+			if err := json.Unmarshal(out, &result); err != nil {
+				t.Fatalf("terraform validate printed no JSON: %v\n%s", err, out)
+			}
+			for _, d := range result.Diagnostics {
+				t.Errorf("%s: %s: %s", d.Severity, d.Summary, d.Detail)
+			}
+			if !result.Valid {
+				t.Fatal("terraform validate: configuration is invalid")
+			}
+		})
+	}
+}
+
+func terraform(t *testing.T, dir string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("terraform", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil && args[0] != "validate" {
+		t.Fatalf("terraform %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.String())
+	}
+	return out
+}
+
+// RES-1, ENV-2: one AWS provider, in Jakarta, tagging everything once through default_tags.
+func TestProviderRegionAndDefaultTags(t *testing.T) {
+	stacksByName := synthReal(t)
+	for _, name := range stackNames() {
+		env := envOf(name)
+		s := stacksByName[name]
+		providers := s.doc["provider"].(map[string]any)["aws"].([]any)
+		if len(providers) != 1 {
+			t.Fatalf("%s: %d aws providers, want 1 (the us-east-1 alias of RES-2 comes with the edge tier)", name, len(providers))
+		}
+		p := providers[0].(map[string]any)
+		if p["region"] != "ap-southeast-3" {
+			t.Errorf("%s: provider region %v, want ap-southeast-3", name, p["region"])
+		}
+		tags := p["default_tags"].([]any)[0].(map[string]any)["tags"].(map[string]any)
+		want := map[string]any{"Project": "smile", "Environment": env.Name, "ManagedBy": "cdktf"}
+		if !reflect.DeepEqual(tags, want) {
+			t.Errorf("%s: default tags %v, want %v", name, tags, want)
+		}
+		for _, r := range s.resources("aws_vpc") {
+			if !strings.HasPrefix(r.tag("Name"), "smile5-"+env.Name+"-") {
+				t.Errorf("%s: VPC name %q does not carry the environment", name, r.tag("Name"))
+			}
+		}
+		required := s.doc["terraform"].(map[string]any)["required_providers"].(map[string]any)["aws"].(map[string]any)
+		if required["version"] != stacks.AwsProviderConstraint {
+			t.Errorf("%s: aws provider constraint %v, want %s", name, required["version"], stacks.AwsProviderConstraint)
+		}
+	}
+}
+
+// CICD-3: remote state in an encrypted S3 bucket with S3-native locking, when configured.
+func TestRemoteStateBackend(t *testing.T) {
+	stacksByName := synthReal(t)
+	backend := stacksByName["smile-prod"].doc["terraform"].(map[string]any)["backend"].(map[string]any)
+	local, ok := backend["local"].(map[string]any)
+	if !ok || local["path"] != "../../../.state/smile-prod.tfstate" {
+		t.Errorf("without SMILE_STATE_BUCKET the backend should be local under .state/, got %v", backend)
+	}
+	doc := synthVariants(t)["smile-prod"].doc
+	s3 := doc["terraform"].(map[string]any)["backend"].(map[string]any)["s3"]
+	want := map[string]any{
+		"bucket": stateBucketForTest, "key": "smile/smile-prod/terraform.tfstate",
+		"region": "ap-southeast-3", "encrypt": true, "use_lockfile": true,
+	}
+	if !reflect.DeepEqual(s3, want) {
+		t.Errorf("s3 backend = %v, want %v", s3, want)
+	}
+}
+
+// ENV-3: a bad environment name or value stops synth with one message naming the problem
+// and the fix: exit status 1, no panic, no jsii trace, nothing written.
+func TestBadConfigStopsSynth(t *testing.T) {
+	cases := []struct {
+		name string
+		env  []string
+		want []string
+	}{
+		{"unknown environment", []string{"SMILE_ENVIRONMENTS=qa"},
+			[]string{`unknown environment "qa"`, "dev, staging, prod"}},
+		{"emulator endpoint off the machine", []string{"SMILE_ENVIRONMENTS=dev", "SMILE_EMULATOR_ENDPOINT=http://10.0.0.5:4566"},
+			[]string{"Deployment.EmulatorEndpoint", "http://127.0.0.1:PORT"}},
+		{"invalid state bucket", []string{"SMILE_STATE_BUCKET=Not_A_Bucket"},
+			[]string{"Deployment.StateBucket", `"Not_A_Bucket" is not a valid S3 bucket name`}},
+		{"every problem at once", []string{"SMILE_ENVIRONMENTS=dev,qa", "SMILE_STATE_BUCKET=x"},
+			[]string{`unknown environment "qa"`, `environment "dev" has an invalid configuration`, "Deployment.StateBucket"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			out, err := runBinary(t, dir, tc.env...)
+			exit, ok := err.(*exec.ExitError)
+			if !ok || exit.ExitCode() != 1 {
+				t.Fatalf("want exit status 1, got %v\n%s", err, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, bad := range []string{"panic", "goroutine", "jsii", "node:"} {
+				if strings.Contains(string(out), bad) {
+					t.Errorf("output contains %q: a config error must be one clear message:\n%s", bad, out)
+				}
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("a failed synth wrote %d entries into the working directory", len(entries))
+			}
+		})
+	}
+}
+
+var binaryPath string
+
+// runBinary builds the app once and runs it in dir with the given SMILE_* variables.
+func runBinary(t *testing.T, dir string, env ...string) ([]byte, error) {
+	t.Helper()
+	if binaryPath == "" {
+		bin := filepath.Join(os.TempDir(), "smile-infra-test")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		binaryPath = bin
+	}
+	if err := useRepositoryTools(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binaryPath)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SMILE_") && !strings.HasPrefix(kv, "CDKTF_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cmd.Env, "CDKTF_OUTDIR="+filepath.Join(dir, "cdktf.out"))
+	return cmd.CombinedOutput()
+}
+
+// The emulator adjustments of stacks/emulator.go are the only difference between an
+// emulator synth and a real one, apart from the provider's endpoints and credentials; and
+// a real synth carries none of them.
+func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
+	stacksByName, emulated := synthReal(t), synthVariants(t)["smile-dev"]
+	real := stacksByName["smile-dev"]
+
+	realProvider := real.doc["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
+	for _, key := range []string{"endpoints", "access_key", "secret_key", "skip_credentials_validation", "max_retries", "s3_use_path_style"} {
+		if _, ok := realProvider[key]; ok {
+			t.Errorf("real smile-dev provider has emulator setting %q", key)
+		}
+	}
+	emuProvider := emulated.doc["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
+	endpoints := emuProvider["endpoints"].([]any)[0].(map[string]any)
+	for _, svc := range []string{"ec2", "iam", "kms", "logs", "sts", "s3", "eks", "rds"} {
+		if endpoints[svc] != emulatorTestEndpoint {
+			t.Errorf("emulator provider sends %s to %v, want %s", svc, endpoints[svc], emulatorTestEndpoint)
+		}
+	}
+	if emuProvider["max_retries"] != float64(2) {
+		t.Errorf("emulator max_retries = %v, want 2 (moto answers unimplemented calls with 500)", emuProvider["max_retries"])
+	}
+
+	for _, typ := range emulated.resourceTypes() {
+		for _, r := range emulated.resources(typ) {
+			for _, e := range stacks.EmulatorExceptions {
+				if e.ResourceType != typ {
+					continue
+				}
+				if e.Skip && r.Attrs["count"] != float64(0) {
+					t.Errorf("emulator %s.%s should be skipped (count 0): %s", typ, r.Name, e.Reason)
+				}
+				if len(e.IgnoreChanges) > 0 {
+					lc, _ := r.Attrs["lifecycle"].(map[string]any)
+					if !reflect.DeepEqual(toStrings(lc["ignore_changes"]), e.IgnoreChanges) {
+						t.Errorf("emulator %s.%s ignore_changes = %v, want %v", typ, r.Name, lc["ignore_changes"], e.IgnoreChanges)
+					}
+				}
+			}
+		}
+	}
+
+	strip := func(doc map[string]any, adjusted bool) map[string]any {
+		out := deepCopy(t, doc)
+		// The provider differs by design (checked above); the stack metadata lists the
+		// overrides the adjustments made.
+		delete(out, "provider")
+		delete(out, "//")
+		for typ, byName := range out["resource"].(map[string]any) {
+			for _, e := range stacks.EmulatorExceptions {
+				if e.ResourceType != typ {
+					continue
+				}
+				for _, v := range byName.(map[string]any) {
+					attrs := v.(map[string]any)
+					for attr := range e.Overrides {
+						delete(attrs, attr)
+					}
+					if !adjusted {
+						continue
+					}
+					if e.Skip {
+						delete(attrs, "count")
+					}
+					if lc, ok := attrs["lifecycle"].(map[string]any); ok && len(e.IgnoreChanges) > 0 {
+						delete(lc, "ignore_changes")
+						if len(lc) == 0 {
+							delete(attrs, "lifecycle")
+						}
+					}
+				}
+			}
+		}
+		return out
+	}
+	if a, b := strip(emulated.doc, true), strip(real.doc, false); !reflect.DeepEqual(a, b) {
+		t.Errorf("the emulator synth differs from the real one beyond the listed adjustments:\n%s",
+			firstDifference(string(prettyValue(t, b)), string(prettyValue(t, a))))
+	}
+}
+
+// Every exception says why it exists, and no type is listed twice.
+func TestEmulatorExceptionsAreExplained(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range stacks.EmulatorExceptions {
+		if strings.TrimSpace(e.Reason) == "" {
+			t.Errorf("%s: an emulator exception needs its reason", e.ResourceType)
+		}
+		if !e.Skip && len(e.IgnoreChanges) == 0 && len(e.Overrides) == 0 {
+			t.Errorf("%s: the exception adjusts nothing", e.ResourceType)
+		}
+		if seen[e.ResourceType] {
+			t.Errorf("%s is listed twice", e.ResourceType)
+		}
+		seen[e.ResourceType] = true
+		if !strings.HasPrefix(e.ResourceType, "aws_") {
+			t.Errorf("%s: not an AWS resource type", e.ResourceType)
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range stacks.EmulatorExceptions {
+		if !bytes.Contains(readme, []byte("`"+e.ResourceType+"`")) {
+			t.Errorf("README.md does not list the emulator exception for `%s`", e.ResourceType)
+		}
+	}
+}
+
+func toStrings(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, x := range list {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+func pretty(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+func prettyValue(t *testing.T, v any) []byte {
+	t.Helper()
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func deepCopy(t *testing.T, doc map[string]any) map[string]any {
+	t.Helper()
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// firstDifference shows a few lines around the first line where want and got differ.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		if i < len(w) && i < len(g) && w[i] == g[i] {
+			continue
+		}
+		from := max(0, i-3)
+		var b strings.Builder
+		for j := from; j < min(i+4, max(len(w), len(g))); j++ {
+			switch {
+			case j < len(w) && j < len(g) && w[j] == g[j]:
+				b.WriteString("  " + w[j] + "\n")
+			default:
+				if j < len(w) {
+					b.WriteString("- " + w[j] + "\n")
+				}
+				if j < len(g) {
+					b.WriteString("+ " + g[j] + "\n")
+				}
+			}
+		}
+		return b.String()
+	}
+	return "(no line differs)"
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/smile/infra/config"
+	"github.com/smile/infra/stacks"
+)
+
+// emulatorTestEndpoint is only written into the emulator variant's JSON; nothing listens.
+const emulatorTestEndpoint = "http://127.0.0.1:4566"
+
+// synthesized is one synthesized stack: the raw file and its decoded form.
+type synthesized struct {
+	name string
+	raw  []byte
+	doc  map[string]any
+}
+
+var (
+	synthOnce sync.Once
+	synthErr  error
+	// real holds smile-dev, smile-staging, smile-prod as a real deployment synthesizes them;
+	// variants holds smile-dev for the emulator and smile-prod with remote state.
+	real     map[string]*synthesized
+	variants map[string]*synthesized
+)
+
+// stateBucketForTest is the remote-state bucket of the smile-prod variant.
+const stateBucketForTest = "smile-terraform-state"
+
+// synthAll synthesizes every environment once per test binary, through the same
+// stacks.New that main.go uses; every test shares the result.
+func synthAll(t testing.TB) {
+	t.Helper()
+	synthOnce.Do(func() {
+		if err := useRepositoryTools(); err != nil {
+			synthErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "smile-synth-")
+		if err != nil {
+			synthErr = err
+			return
+		}
+		var envs []config.Environment
+		for _, name := range config.Names() {
+			env, _ := config.Lookup(name)
+			envs = append(envs, env)
+		}
+		real, synthErr = synthApp(filepath.Join(dir, "real"), envs)
+		if synthErr != nil {
+			return
+		}
+		dev, prod := config.Dev(), config.Prod()
+		dev.Deployment.EmulatorEndpoint = emulatorTestEndpoint
+		prod.Deployment.StateBucket = stateBucketForTest
+		variants, synthErr = synthApp(filepath.Join(dir, "variants"), []config.Environment{dev, prod})
+	})
+	if synthErr != nil {
+		t.Fatalf("synth: %v", synthErr)
+	}
+}
+
+// synthReal returns the real stacks by name.
+func synthReal(t testing.TB) map[string]*synthesized {
+	t.Helper()
+	synthAll(t)
+	return real
+}
+
+// synthVariants returns smile-dev for the emulator and smile-prod with remote state.
+func synthVariants(t testing.TB) map[string]*synthesized {
+	t.Helper()
+	synthAll(t)
+	return variants
+}
+
+func synthApp(outdir string, envs []config.Environment) (map[string]*synthesized, error) {
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	for _, env := range envs {
+		if err := env.Validate(); err != nil {
+			return nil, err
+		}
+		if _, err := stacks.New(app, env); err != nil {
+			return nil, fmt.Errorf("%s: %w", env.StackName(), err)
+		}
+	}
+	app.Synth()
+	out := map[string]*synthesized{}
+	for _, env := range envs {
+		raw, err := os.ReadFile(filepath.Join(outdir, "stacks", env.StackName(), "cdk.tf.json"))
+		if err != nil {
+			return nil, err
+		}
+		s := &synthesized{name: env.StackName(), raw: raw}
+		if err := json.Unmarshal(raw, &s.doc); err != nil {
+			return nil, err
+		}
+		out[env.StackName()] = s
+	}
+	return out, nil
+}
+
+// useRepositoryTools points Terraform at the CLI config scripts/setup wrote. (Node comes
+// from PATH as the test binary found it: the jsii runtime resolves `node` before any test
+// runs, which is why the README's test command sources scripts/env.sh.)
+func useRepositoryTools() error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	rc := filepath.Join(root, ".tools", "terraform.rc")
+	if _, err := os.Stat(rc); err != nil {
+		return fmt.Errorf("%s is missing: run scripts/setup (or make setup) before go test", rc)
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", rc)
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	return nil
+}
+
+// resource is one Terraform resource of a synthesized stack.
+type resource struct {
+	Type, Name string
+	Attrs      map[string]any
+}
+
+// Ref is how other resources refer to this one's attribute.
+func (r resource) Ref(attr string) string { return fmt.Sprintf("${%s.%s.%s}", r.Type, r.Name, attr) }
+
+func (r resource) str(attr string) string {
+	s, _ := r.Attrs[attr].(string)
+	return s
+}
+
+func (r resource) num(attr string) int {
+	f, _ := r.Attrs[attr].(float64)
+	return int(f)
+}
+
+func (r resource) boolean(attr string) bool {
+	b, _ := r.Attrs[attr].(bool)
+	return b
+}
+
+func (r resource) strs(attr string) []string {
+	list, _ := r.Attrs[attr].([]any)
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		s, _ := v.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+func (r resource) tag(key string) string {
+	tags, _ := r.Attrs["tags"].(map[string]any)
+	s, _ := tags[key].(string)
+	return s
+}
+
+// resources returns every resource of a type (or data source, with kind "data"), sorted by name.
+func (s *synthesized) block(kind, typ string) []resource {
+	byName, _ := s.doc[kind].(map[string]any)[typ].(map[string]any)
+	var out []resource
+	for name, v := range byName {
+		out = append(out, resource{Type: typ, Name: name, Attrs: v.(map[string]any)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func (s *synthesized) resources(typ string) []resource { return s.block("resource", typ) }
+
+// one returns the single resource of a type whose tag Name or name attribute is name.
+func (s *synthesized) one(t *testing.T, typ, name string) resource {
+	t.Helper()
+	for _, r := range s.resources(typ) {
+		if r.tag("Name") == name || r.str("name") == name {
+			return r
+		}
+	}
+	t.Fatalf("%s: no %s named %q", s.name, typ, name)
+	return resource{}
+}
+
+// byRef finds the resource a "${type.name.attr}" reference points at.
+func (s *synthesized) byRef(t *testing.T, ref string) resource {
+	t.Helper()
+	m := refPattern.FindStringSubmatch(ref)
+	if m == nil {
+		t.Fatalf("%s: %q is not a resource reference", s.name, ref)
+	}
+	for _, r := range s.resources(m[1]) {
+		if r.Name == m[2] {
+			return r
+		}
+	}
+	t.Fatalf("%s: reference %q points at nothing", s.name, ref)
+	return resource{}
+}
+
+var refPattern = regexp.MustCompile(`^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$`)
+
+// resourceTypes lists the resource types of the stack.
+func (s *synthesized) resourceTypes() []string {
+	var out []string
+	for typ := range s.doc["resource"].(map[string]any) {
+		out = append(out, typ)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// stackNames returns the synthesized real stacks in deployment order.
+func stackNames() []string {
+	var out []string
+	for _, n := range config.Names() {
+		out = append(out, "smile-"+n)
+	}
+	return out
+}
+
+func envOf(stack string) config.Environment {
+	env, err := config.Lookup(strings.TrimPrefix(stack, "smile-"))
+	if err != nil {
+		panic(err)
+	}
+	return env
+}
