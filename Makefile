@@ -21,7 +21,8 @@ synth: setup ## synthesize every stack into cdktf.out/
 	$(ENV) cdktf synth
 
 diff: setup ## cdktf diff of STACK (default smile-dev) against its state
-	$(ENV) cdktf diff $${STACK:-smile-dev}
+	$(ENV) stack=$${STACK:-smile-dev} && SMILE_ENVIRONMENTS=$${stack#smile-} cdktf synth && \
+	  scripts/lock-providers $$stack && cdktf diff $$stack --skip-synth
 
 snapshots: setup ## refresh testdata/*.tf.json after an intended change
 	$(ENV) go test . -run TestSnapshots -update

@@ -52,16 +52,15 @@ func TestTerraformValidate(t *testing.T) {
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Fatal("terraform is not on PATH: install Terraform 1.11+ (scripts/setup checks for it)")
 	}
-	stacksByName, emulated := synthReal(t), synthVariants(t)["smile-dev"]
-	all := []*synthesized{emulated}
-	for _, name := range stackNames() {
-		all = append(all, stacksByName[name])
+	stacksByName, variants := synthReal(t), synthVariants(t)
+	all := map[string]*synthesized{
+		"smile-dev-emulator":             variants["smile-dev"],
+		"smile-prod-s3-state-cloudfront": variants["smile-prod"],
 	}
-	for _, s := range all {
-		label := s.name
-		if s == emulated {
-			label += "-emulator"
-		}
+	for _, name := range stackNames() {
+		all[name] = stacksByName[name]
+	}
+	for label, s := range all {
 		t.Run(label, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()

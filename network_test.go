@@ -360,6 +360,28 @@ func TestNET5SecurityGroups(t *testing.T) {
 	}
 }
 
+// NET-5: with AlbIngress "cloudfront" the load balancer accepts only CloudFront's
+// origin-facing prefix list, never the whole internet.
+func TestNET5CloudFrontOnlyAlb(t *testing.T) {
+	s := synthVariants(t)["smile-prod"]
+	lists := s.block("data", "aws_ec2_managed_prefix_list")
+	if len(lists) != 1 || lists[0].str("name") != "com.amazonaws.global.cloudfront.origin-facing" {
+		t.Fatalf("CloudFront prefix list lookup: %v", lists)
+	}
+	ref := fmt.Sprintf("${data.%s.%s.id}", lists[0].Type, lists[0].Name)
+	var albIngress []string
+	for _, r := range securityGroupRules(t, s) {
+		if r.group == "smile5-prod-alb" && !r.egress {
+			albIngress = append(albIngress, fmt.Sprintf("%d from %s", r.port, r.peer))
+		}
+	}
+	sort.Strings(albIngress)
+	want := []string{"443 from pl:" + ref, "80 from pl:" + ref}
+	if !reflect.DeepEqual(albIngress, want) {
+		t.Errorf("ALB ingress %v, want %v", albIngress, want)
+	}
+}
+
 // NET-6: an S3 gateway endpoint on the private and database route tables, and interface
 // endpoints with private DNS in the private subnets for every service the tiers need.
 func TestNET6VpcEndpoints(t *testing.T) {

@@ -32,7 +32,8 @@ var (
 	synthOnce sync.Once
 	synthErr  error
 	// real holds smile-dev, smile-staging, smile-prod as a real deployment synthesizes them;
-	// variants holds smile-dev for the emulator and smile-prod with remote state.
+	// variants holds smile-dev for the emulator, and smile-prod with remote state and the
+	// load balancer open to CloudFront only.
 	real     map[string]*synthesized
 	variants map[string]*synthesized
 )
@@ -66,6 +67,7 @@ func synthAll(t testing.TB) {
 		dev, prod := config.Dev(), config.Prod()
 		dev.Deployment.EmulatorEndpoint = emulatorTestEndpoint
 		prod.Deployment.StateBucket = stateBucketForTest
+		prod.Network.AlbIngress = config.AlbIngressCloudFront
 		variants, synthErr = synthApp(filepath.Join(dir, "variants"), []config.Environment{dev, prod})
 	})
 	if synthErr != nil {
@@ -80,7 +82,8 @@ func synthReal(t testing.TB) map[string]*synthesized {
 	return real
 }
 
-// synthVariants returns smile-dev for the emulator and smile-prod with remote state.
+// synthVariants returns smile-dev for the emulator, and smile-prod with remote state and
+// CloudFront-only ALB ingress.
 func synthVariants(t testing.TB) map[string]*synthesized {
 	t.Helper()
 	synthAll(t)
