@@ -107,56 +107,52 @@ func defaultNetwork() Network {
 	}
 }
 
+// base holds what every environment shares: Jakarta, three zones, the subnet plan and the
+// log retention floor. Dev, Staging and Prod differ only in what they set after it.
+func base(name string) Environment {
+	return Environment{
+		Name:              name,
+		Region:            Region,
+		AvailabilityZones: slices.Clone(jakartaZones),
+		Network:           defaultNetwork(),
+		Observability:     Observability{LogRetentionDays: MinLogRetentionDays},
+	}
+}
+
 // Dev is minimal and on-demand: one NAT gateway, the smallest database, no backups beyond
 // manual snapshots.
 func Dev() Environment {
-	network := defaultNetwork()
-	network.SingleNatGateway = true
-	return Environment{
-		Name:              "dev",
-		Region:            Region,
-		AvailabilityZones: slices.Clone(jakartaZones),
-		Network:           network,
-		Services:          Services{MinReplicas: 1, MaxReplicas: 2},
-		Database: Database{
-			InstanceClass: "db.t3.micro", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 20,
-			BackupRetentionDays: 0,
-		},
-		Observability: Observability{LogRetentionDays: 30},
+	env := base("dev")
+	env.Network.SingleNatGateway = true
+	env.Services = Services{MinReplicas: 1, MaxReplicas: 2}
+	env.Database = Database{
+		InstanceClass: "db.t3.micro", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 20,
+		BackupRetentionDays: 0,
 	}
+	return env
 }
 
 // Staging is medium-sized with a NAT gateway per AZ, like prod.
 func Staging() Environment {
-	return Environment{
-		Name:              "staging",
-		Region:            Region,
-		AvailabilityZones: slices.Clone(jakartaZones),
-		Network:           defaultNetwork(),
-		Services:          Services{MinReplicas: 2, MaxReplicas: 3},
-		Database: Database{
-			InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
-			BackupRetentionDays: 7,
-		},
-		Observability: Observability{LogRetentionDays: 30},
+	env := base("staging")
+	env.Services = Services{MinReplicas: 2, MaxReplicas: 3}
+	env.Database = Database{
+		InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
+		BackupRetentionDays: 7,
 	}
+	return env
 }
 
 // Prod is high-availability: NAT per AZ, Multi-AZ database with storage autoscaling,
 // 30-day backups and deletion protection.
 func Prod() Environment {
-	return Environment{
-		Name:              "prod",
-		Region:            Region,
-		AvailabilityZones: slices.Clone(jakartaZones),
-		Network:           defaultNetwork(),
-		Services:          Services{MinReplicas: 3, MaxReplicas: 10, Autoscaling: true},
-		Database: Database{
-			InstanceClass: "db.r5.large", AllocatedStorageGiB: 500, MaxAllocatedStorageGiB: 1000,
-			MultiAZ: true, BackupRetentionDays: 30, DeletionProtection: true,
-		},
-		Observability: Observability{LogRetentionDays: 30},
+	env := base("prod")
+	env.Services = Services{MinReplicas: 3, MaxReplicas: 10, Autoscaling: true}
+	env.Database = Database{
+		InstanceClass: "db.r5.large", AllocatedStorageGiB: 500, MaxAllocatedStorageGiB: 1000,
+		MultiAZ: true, BackupRetentionDays: 30, DeletionProtection: true,
 	}
+	return env
 }
 
 // Names lists the known environments in deployment order.
