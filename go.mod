@@ -1,14 +1,17 @@
 module github.com/smile/infra
 
-go 1.26.8
+go 1.26.0
+
+require (
+	github.com/aws/constructs-go/constructs/v10 v10.8.1
+	github.com/aws/jsii-runtime-go v1.142.0
+	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.65.1
+	github.com/hashicorp/terraform-cdk-go/cdktf v0.20.12
+)
 
 require (
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect
-	github.com/aws/constructs-go/constructs/v10 v10.8.1 // indirect
-	github.com/aws/jsii-runtime-go v1.142.0 // indirect
-	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.65.1 // indirect
 	github.com/fatih/color v1.19.0 // indirect
-	github.com/hashicorp/terraform-cdk-go/cdktf v0.20.12 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/yuin/goldmark v1.7.16 // indirect
