@@ -120,9 +120,17 @@ func TestProviderRegionAndDefaultTags(t *testing.T) {
 		if !reflect.DeepEqual(tags, want) {
 			t.Errorf("%s: default tags %v, want %v", name, tags, want)
 		}
-		for _, r := range s.resources("aws_vpc") {
-			if !strings.HasPrefix(r.tag("Name"), "smile5-"+env.Name+"-") {
-				t.Errorf("%s: VPC name %q does not carry the environment", name, r.tag("Name"))
+		// Every name the stack gives carries the environment: smile5-<env>-..., also inside
+		// log-group paths and KMS aliases.
+		prefix := "smile5-" + env.Name + "-"
+		for _, typ := range s.resourceTypes() {
+			for _, r := range s.resources(typ) {
+				for _, n := range []string{r.tag("Name"), r.str("name")} {
+					bare := strings.TrimPrefix(strings.TrimPrefix(n, "alias/"), "/")
+					if n != "" && !strings.HasPrefix(bare, prefix) && !strings.HasPrefix(bare, strings.TrimSuffix(prefix, "-")+"/") {
+						t.Errorf("%s: %s.%s is named %q, not %s...", name, typ, r.Name, n, prefix)
+					}
+				}
 			}
 		}
 		required := s.doc["terraform"].(map[string]any)["required_providers"].(map[string]any)["aws"].(map[string]any)

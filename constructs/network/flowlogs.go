@@ -43,7 +43,7 @@ func newFlowLogs(scope constructs.Construct, cfg Config, vpcID *string) *string 
 		Resources: []*string{jsii.String(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", cfg.Region, *cfg.AccountID))},
 	})
 	iamrolepolicy.NewIamRolePolicy(scope, jsii.String("flow-log-write-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String("write-flow-logs"), Role: role.Id(), Policy: write,
+		Name: jsii.String(cfg.Prefix + "-vpc-flow-logs-write"), Role: role.Id(), Policy: write,
 	})
 
 	flowlog.NewFlowLog(scope, jsii.String("flow-log"), &flowlog.FlowLogConfig{
