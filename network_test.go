@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"reflect"
@@ -16,11 +15,7 @@ var zones = []string{"ap-southeast-3a", "ap-southeast-3b", "ap-southeast-3c"}
 // NET-1: one VPC, 10.0.0.0/16, DNS support and hostnames on.
 func TestNET1VPC(t *testing.T) {
 	for name, s := range synthReal(t) {
-		vpcs := s.resources("aws_vpc")
-		if len(vpcs) != 1 {
-			t.Fatalf("%s: %d VPCs, want 1", name, len(vpcs))
-		}
-		v := vpcs[0]
+		v := s.single(t, "aws_vpc")
 		if v.str("cidr_block") != "10.0.0.0/16" || !v.boolean("enable_dns_support") || !v.boolean("enable_dns_hostnames") {
 			t.Errorf("%s: VPC cidr %q dns_support %v dns_hostnames %v", name, v.str("cidr_block"), v.Attrs["enable_dns_support"], v.Attrs["enable_dns_hostnames"])
 		}
@@ -36,7 +31,7 @@ func TestNET2Subnets(t *testing.T) {
 		"database": {"10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"},
 	}
 	for name, s := range synthReal(t) {
-		vpc := s.resources("aws_vpc")[0]
+		vpc := s.single(t, "aws_vpc")
 		subnets := s.resources("aws_subnet")
 		if len(subnets) != 9 {
 			t.Errorf("%s: %d subnets, want 9 (3 tiers x 3 zones)", name, len(subnets))
@@ -342,18 +337,14 @@ func TestNET5SecurityGroups(t *testing.T) {
 			sort.Strings(want[k])
 		}
 		if !reflect.DeepEqual(got, want) {
-			gotJSON, _ := json.MarshalIndent(fmt.Sprint(got), "", " ")
-			t.Errorf("%s: security group rules\n got %s\nwant %v", name, gotJSON, want)
+			t.Errorf("%s: security group rules\n got %v\nwant %v", name, got, want)
 		}
 		if len(got[key{p + "database", true}]) != 0 {
 			t.Errorf("%s: the database security group has egress rules", name)
 		}
-		defaults := s.resources("aws_default_security_group")
-		if len(defaults) != 1 {
-			t.Fatalf("%s: the default security group is not managed", name)
-		}
+		defaultSG := s.single(t, "aws_default_security_group")
 		for _, attr := range []string{"ingress", "egress"} {
-			if rules, ok := defaults[0].Attrs[attr].([]any); ok && len(rules) > 0 {
+			if rules, ok := defaultSG.Attrs[attr].([]any); ok && len(rules) > 0 {
 				t.Errorf("%s: the default security group has %s rules", name, attr)
 			}
 		}
@@ -438,24 +429,20 @@ func TestNET6VpcEndpoints(t *testing.T) {
 // written by a role only the flow-logs service of this account can assume.
 func TestNET7FlowLogs(t *testing.T) {
 	for name, s := range synthReal(t) {
-		logs := s.resources("aws_flow_log")
-		if len(logs) != 1 {
-			t.Fatalf("%s: %d flow logs, want 1", name, len(logs))
-		}
-		fl := logs[0]
+		fl := s.single(t, "aws_flow_log")
 		if fl.str("traffic_type") != "ALL" || fl.str("log_destination_type") != "cloud-watch-logs" ||
-			fl.str("vpc_id") != s.resources("aws_vpc")[0].Ref("id") {
+			fl.str("vpc_id") != s.single(t, "aws_vpc").Ref("id") {
 			t.Errorf("%s: flow log %v", name, fl.Attrs)
 		}
-		group := s.byRef(t, strings.Replace(fl.str("log_destination"), ".arn}", ".id}", 1))
+		group := s.byRef(t, fl.str("log_destination"))
 		if group.num("retention_in_days") != 30 {
 			t.Errorf("%s: flow log retention %d days, want 30", name, group.num("retention_in_days"))
 		}
-		key := s.byRef(t, strings.Replace(group.str("kms_key_id"), ".arn}", ".id}", 1))
+		key := s.byRef(t, group.str("kms_key_id"))
 		if key.Type != "aws_kms_key" || !key.boolean("enable_key_rotation") {
 			t.Errorf("%s: flow log group key %s.%s rotation %v", name, key.Type, key.Name, key.Attrs["enable_key_rotation"])
 		}
-		role := s.byRef(t, strings.Replace(fl.str("iam_role_arn"), ".arn}", ".id}", 1))
+		role := s.byRef(t, fl.str("iam_role_arn"))
 		trust := policyStatements(t, s, role.str("assume_role_policy"))
 		if len(trust) != 1 || !slices.Contains(principals(trust[0], "Service"), "vpc-flow-logs.amazonaws.com") || len(trust[0]["condition"].([]any)) != 1 {
 			t.Errorf("%s: flow log role trust %v", name, trust)

@@ -186,6 +186,16 @@ func (s *synthesized) block(kind, typ string) []resource {
 
 func (s *synthesized) resources(typ string) []resource { return s.block("resource", typ) }
 
+// single returns the one resource of a type, failing the test unless there is exactly one.
+func (s *synthesized) single(t *testing.T, typ string) resource {
+	t.Helper()
+	all := s.resources(typ)
+	if len(all) != 1 {
+		t.Fatalf("%s: %d %s resources, want 1", s.name, len(all), typ)
+	}
+	return all[0]
+}
+
 // one returns the single resource of a type whose tag Name or name attribute is name.
 func (s *synthesized) one(t *testing.T, typ, name string) resource {
 	t.Helper()

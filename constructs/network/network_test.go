@@ -49,9 +49,13 @@ func TestConfigCheck(t *testing.T) {
 // NET-4: rule numbers are unique per NACL and direction, or AWS rejects the second rule.
 func TestNetworkAclRuleNumbersAreUnique(t *testing.T) {
 	for tier, rules := range networkAclRules(validConfig()) {
-		seen := map[[2]int]bool{}
+		type slot struct {
+			number int
+			egress bool
+		}
+		seen := map[slot]bool{}
 		for _, r := range rules {
-			key := [2]int{r.number, map[bool]int{false: 0, true: 1}[r.egress]}
+			key := slot{r.number, r.egress}
 			if seen[key] {
 				t.Errorf("%s NACL: rule %d (egress %v) is used twice", tier, r.number, r.egress)
 			}
