@@ -22,6 +22,7 @@ type Environment struct {
 	AvailabilityZones []string
 
 	Network       Network
+	Compute       Compute
 	Services      Services
 	Database      Database
 	Observability Observability
@@ -119,11 +120,13 @@ func base(name string) Environment {
 	}
 }
 
-// Dev is minimal and on-demand: one NAT gateway, the smallest database, no backups beyond
-// manual snapshots.
+// Dev is minimal and on-demand: one NAT gateway, one node per group, the smallest
+// database, no backups beyond manual snapshots.
 func Dev() Environment {
 	env := base("dev")
 	env.Network.SingleNatGateway = true
+	// One node per group is enough to run every service once; no GPU group.
+	env.Compute = defaultCompute(1, 3, 1, 3, 30)
 	env.Services = Services{MinReplicas: 1, MaxReplicas: 2}
 	env.Database = Database{
 		InstanceClass: "db.t3.micro", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 20,
@@ -135,6 +138,7 @@ func Dev() Environment {
 // Staging is medium-sized with a NAT gateway per AZ, like prod.
 func Staging() Environment {
 	env := base("staging")
+	env.Compute = defaultCompute(2, 10, 1, 10, 50)
 	env.Services = Services{MinReplicas: 2, MaxReplicas: 3}
 	env.Database = Database{
 		InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
@@ -147,6 +151,10 @@ func Staging() Environment {
 // 30-day backups and deletion protection.
 func Prod() Environment {
 	env := base("prod")
+	// EKS-1: 2-50 nodes per application group; EKS-2: 1-20 per data group, plus the GPU
+	// group for ML training, which scales from zero.
+	env.Compute = defaultCompute(2, 50, 1, 20, 100)
+	env.Compute.Data.GPU.Enabled = true
 	env.Services = Services{MinReplicas: 3, MaxReplicas: 10, Autoscaling: true}
 	env.Database = Database{
 		InstanceClass: "db.r5.large", AllocatedStorageGiB: 500, MaxAllocatedStorageGiB: 1000,

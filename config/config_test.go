@@ -98,6 +98,60 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{`Deployment.StateBucket: "Smile_State" is not a valid S3 bucket name`}},
 		{"bad name", func(e *Environment) { e.Name = "Dev-1" },
 			[]string{`Name: "Dev-1" must be 2-12 lowercase letters or digits`}},
+		// EKS-3
+		{"EKS version EKS no longer creates", func(e *Environment) { e.Compute.KubernetesVersion = "1.24" },
+			[]string{`Compute.KubernetesVersion: "1.24" is a version EKS no longer creates`, "EKS-3"}},
+		{"unknown EKS version", func(e *Environment) { e.Compute.KubernetesVersion = "1.99" },
+			[]string{`Compute.KubernetesVersion: "1.99" is not a known EKS version`}},
+		// EKS-5
+		{"public endpoint open to the internet", func(e *Environment) { e.Compute.PublicEndpointCidrs = []string{"0.0.0.0/0"} },
+			[]string{`Compute.PublicEndpointCidrs[0]: "0.0.0.0/0" opens the cluster API to the whole internet`}},
+		{"public endpoint CIDR malformed", func(e *Environment) { e.Compute.PublicEndpointCidrs = []string{"203.0.113.7/24"} },
+			[]string{`Compute.PublicEndpointCidrs[0]: "203.0.113.7/24" is not an IPv4 network`}},
+		{"admin role that is not a role ARN", func(e *Environment) { e.Compute.AdminRoleArns = []string{"arn:aws:iam::123456789012:user/alice"} },
+			[]string{`Compute.AdminRoleArns[0]: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN`}},
+		{"admin role twice", func(e *Environment) {
+			e.Compute.AdminRoleArns = []string{"arn:aws:iam::123456789012:role/ops", "arn:aws:iam::123456789012:role/ops"}
+		}, []string{`Compute.AdminRoleArns: "arn:aws:iam::123456789012:role/ops" is listed twice`}},
+		// EKS-6
+		{"add-on without a version", func(e *Environment) { delete(e.Compute.Addons, AddonCoreDNS) },
+			[]string{`Compute.Addons: has no version for "coredns"`}},
+		{"kube-proxy of another Kubernetes version", func(e *Environment) { e.Compute.Addons[AddonKubeProxy] = "v1.33.3-eksbuild.4" },
+			[]string{`Compute.Addons[kube-proxy]: "v1.33.3-eksbuild.4" does not match KubernetesVersion 1.34`}},
+		{"add-on version malformed", func(e *Environment) { e.Compute.Addons[AddonVpcCni] = "latest" },
+			[]string{`Compute.Addons[vpc-cni]: "latest" is not an EKS add-on version`}},
+		// EKS-1, EKS-2, EKS-4
+		{"node group min above max", func(e *Environment) { e.Compute.Application.NodeGroups[0].MinSize = 5 },
+			[]string{"Compute.Application.NodeGroups[0].MinSize: web: 5 is greater than MaxSize 3"}},
+		{"node group desired outside min-max", func(e *Environment) { e.Compute.Data.NodeGroups[1].DesiredSize = 7 },
+			[]string{"Compute.Data.NodeGroups[1].DesiredSize: memory: 7 is outside MinSize-MaxSize 1-3"}},
+		{"node disk too small", func(e *Environment) { e.Compute.Application.NodeGroups[1].DiskGiB = 20 },
+			[]string{"Compute.Application.NodeGroups[1].DiskGiB: api: 20 is outside 30-100 GiB", "EKS-4"}},
+		{"node disk too large", func(e *Environment) { e.Compute.Data.NodeGroups[0].DiskGiB = 200 },
+			[]string{"Compute.Data.NodeGroups[0].DiskGiB: compute: 200 is outside 30-100 GiB"}},
+		{"node instance above 16 vCPUs", func(e *Environment) { e.Compute.Application.NodeGroups[2].InstanceTypes = []string{"m5.8xlarge"} },
+			[]string{`Compute.Application.NodeGroups[2].InstanceTypes: batch: "m5.8xlarge" has 32 vCPUs, outside 2-16`}},
+		{"unknown node instance type", func(e *Environment) { e.Compute.Application.NodeGroups[0].InstanceTypes = []string{"x9.huge"} },
+			[]string{`Compute.Application.NodeGroups[0].InstanceTypes: web: "x9.huge" is not an instance type this platform is sized for`}},
+		{"GPU group on a CPU instance", func(e *Environment) {
+			e.Compute.Data.GPU.Enabled = true
+			e.Compute.Data.GPU.InstanceTypes = []string{"r5.xlarge"}
+		}, []string{`Compute.Data.GPU.InstanceTypes: gpu: "r5.xlarge" does not fit GPU true`}},
+		{"duplicate node group", func(e *Environment) { e.Compute.Application.NodeGroups[1].Name = "web" },
+			[]string{`Compute.Application: node group "web" is defined twice`}},
+		{"unknown taint effect", func(e *Environment) {
+			e.Compute.Application.NodeGroups[2].Taints = []Taint{{Key: "batch", Value: "true", Effect: "NoSchedule"}}
+		}, []string{`batch: taint "batch" effect "NoSchedule"`}},
+		// CMP-1
+		{"bastion too big", func(e *Environment) { e.Compute.Bastion.InstanceType = "m5.large" },
+			[]string{`Compute.Bastion.InstanceType: "m5.large" is not allowed`}},
+		{"bastion key that is not an OpenSSH public key", func(e *Environment) { e.Compute.Bastion.SSHPublicKey = "-----BEGIN OPENSSH PRIVATE KEY-----" },
+			[]string{"Compute.Bastion.SSHPublicKey: is not an OpenSSH public key"}},
+		// CMP-2
+		{"duplicate ECR repository", func(e *Environment) { e.Compute.EcrRepositories = append(e.Compute.EcrRepositories, "api") },
+			[]string{`Compute.EcrRepositories: "api" is listed twice`}},
+		{"invalid ECR repository name", func(e *Environment) { e.Compute.EcrRepositories[0] = "API_Service" },
+			[]string{`Compute.EcrRepositories[0]: "API_Service" is not a valid repository name`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -168,5 +222,66 @@ func TestLoad(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "SMILE_ENVIRONMENTS") {
 		t.Errorf("the unknown-environment error does not say how to fix it: %v", err)
+	}
+}
+
+// EKS-1, EKS-2, EKS-3, CMP-1: node groups, their sizes per environment and the GPU switch.
+func TestComputeSizing(t *testing.T) {
+	cases := []struct {
+		env                                    Environment
+		appMin, appMax, dataMin, dataMax, disk int
+		gpu                                    bool
+	}{
+		{Dev(), 1, 3, 1, 3, 30, false},
+		{Staging(), 2, 10, 1, 10, 50, false},
+		{Prod(), 2, 50, 1, 20, 100, true},
+	}
+	wantTypes := map[string]string{"web": "m5.large", "api": "m5.xlarge", "batch": "c5.2xlarge", "compute": "r5.large", "memory": "r5.xlarge", "gpu": "g5.xlarge"}
+	for _, c := range cases {
+		comp := c.env.Compute
+		if comp.KubernetesVersion != "1.34" || comp.Bastion.InstanceType != "t3.micro" {
+			t.Errorf("%s: version %s bastion %s", c.env.Name, comp.KubernetesVersion, comp.Bastion.InstanceType)
+		}
+		check := func(groups []NodeGroup, names []string, minSize, maxSize int) {
+			if len(groups) != len(names) {
+				t.Fatalf("%s: node groups %+v, want %v", c.env.Name, groups, names)
+			}
+			for i, g := range groups {
+				if g.Name != names[i] || g.InstanceTypes[0] != wantTypes[g.Name] || g.DiskGiB != c.disk {
+					t.Errorf("%s: node group %d is %s %v %d GiB", c.env.Name, i, g.Name, g.InstanceTypes, g.DiskGiB)
+				}
+				if g.Name != "gpu" && (g.MinSize != minSize || g.MaxSize != maxSize || g.DesiredSize != minSize) {
+					t.Errorf("%s: %s scales %d-%d (desired %d), want %d-%d", c.env.Name, g.Name, g.MinSize, g.MaxSize, g.DesiredSize, minSize, maxSize)
+				}
+			}
+		}
+		check(comp.Application.ActiveNodeGroups(), []string{"web", "api", "batch"}, c.appMin, c.appMax)
+		dataGroups := []string{"compute", "memory"}
+		if c.gpu {
+			dataGroups = append(dataGroups, "gpu")
+		}
+		check(comp.Data.ActiveNodeGroups(), dataGroups, c.dataMin, c.dataMax)
+		if g := comp.Data.GPU; g.MinSize != 0 || !g.GPU || len(g.Taints) != 1 {
+			t.Errorf("%s: GPU group %+v must scale from 0, use the NVIDIA AMI and be tainted", c.env.Name, g)
+		}
+	}
+}
+
+func TestValidSSHPublicKey(t *testing.T) {
+	good := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ3m0VZ8x0d8c4hfy7o2kRk0m7e5mW9pQm3H0b6m8Q2f ops@smile"
+	env := Dev()
+	env.Compute.Bastion.SSHPublicKey = good
+	if err := env.Validate(); err != nil {
+		t.Errorf("a valid ed25519 key was rejected: %v", err)
+	}
+	for _, bad := range []string{
+		"ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIJ3m0VZ8x0d8c4hfy7o2kRk0m7e5mW9pQm3H0b6m8Q2f", // blob says ed25519
+		"ssh-ed25519 not-base64!",
+		"ssh-ed25519",
+		good + "\nssh-ed25519 AAAA",
+	} {
+		if validSSHPublicKey(bad) {
+			t.Errorf("accepted %q", bad)
+		}
 	}
 }

@@ -51,6 +51,7 @@ func (e Environment) Validate() error {
 	}
 	e.validateZones(&p)
 	e.validateNetwork(&p)
+	e.validateCompute(&p)
 	e.validateServices(&p)
 	e.validateDatabase(&p)
 	if !slices.Contains(logRetentionDays, e.Observability.LogRetentionDays) || e.Observability.LogRetentionDays < MinLogRetentionDays {

@@ -1,0 +1,150 @@
+package config
+
+import "slices"
+
+// Compute is everything that runs code: the application and data EKS clusters, the bastion
+// and the image registry (EKS-1 … EKS-6, CMP-1, CMP-2).
+type Compute struct {
+	// KubernetesVersion of both clusters: a version EKS still creates (EKS-3).
+	KubernetesVersion string
+	// PublicEndpointCidrs may reach the clusters' API from outside the VPC. Empty keeps the
+	// endpoint private: reach it from inside the VPC or through the bastion (EKS-5).
+	PublicEndpointCidrs []string
+	// AdminRoleArns get cluster-admin on both clusters through access entries, next to the
+	// per-environment admin role the stack creates (EKS-5): e.g. the CI deploy role and an
+	// SSO administrator role of this account.
+	AdminRoleArns []string
+	// Addons pins the version of every managed add-on by add-on name (EKS-6).
+	Addons map[string]string
+	// Application runs the microservices (EKS-1); Data runs ETL, Spark and ML (EKS-2).
+	Application Cluster
+	Data        Cluster
+	Bastion     Bastion
+	// EcrRepositories is one image repository per microservice (CMP-2).
+	EcrRepositories []string
+}
+
+// The managed add-ons every cluster runs (EKS-6).
+const (
+	AddonVpcCni                  = "vpc-cni"
+	AddonCoreDNS                 = "coredns"
+	AddonKubeProxy               = "kube-proxy"
+	AddonEbsCsiDriver            = "aws-ebs-csi-driver"
+	AddonEfsCsiDriver            = "aws-efs-csi-driver"
+	AddonCloudWatchObservability = "amazon-cloudwatch-observability"
+)
+
+// AddonNames lists the managed add-ons in install order.
+func AddonNames() []string {
+	return []string{AddonVpcCni, AddonKubeProxy, AddonCoreDNS, AddonEbsCsiDriver, AddonEfsCsiDriver, AddonCloudWatchObservability}
+}
+
+// Cluster is the node groups of one EKS cluster.
+type Cluster struct {
+	NodeGroups []NodeGroup
+	// GPU is an extra node group on the NVIDIA AMI for ML training, created only when
+	// Enabled (EKS-2). It scales from zero, so it costs nothing until a pod asks for a GPU.
+	GPU GPUNodeGroup
+}
+
+// GPUNodeGroup is the optional GPU node group and its switch.
+type GPUNodeGroup struct {
+	Enabled bool
+	NodeGroup
+}
+
+// ActiveNodeGroups are the node groups the cluster gets: the GPU group only when enabled.
+func (c Cluster) ActiveNodeGroups() []NodeGroup {
+	groups := slices.Clone(c.NodeGroups)
+	if c.GPU.Enabled {
+		groups = append(groups, c.GPU.NodeGroup)
+	}
+	return groups
+}
+
+// NodeGroup is one EKS managed node group (EKS-1, EKS-2, EKS-4).
+type NodeGroup struct {
+	Name          string
+	InstanceTypes []string
+	MinSize       int
+	MaxSize       int
+	// DesiredSize is the size at creation; afterwards the cluster autoscaler owns it.
+	DesiredSize int
+	// DiskGiB is the encrypted gp3 root volume of every node (EKS-4: 30-100).
+	DiskGiB int
+	Labels  map[string]string
+	Taints  []Taint
+	// GPU nodes boot the NVIDIA AL2023 AMI and need a GPU instance type.
+	GPU bool
+}
+
+// Taint keeps pods off a node group unless they tolerate it.
+type Taint struct {
+	Key, Value string
+	// Effect is NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE (the EKS API's spelling).
+	Effect string
+}
+
+// Bastion is the Session Manager host (CMP-1).
+type Bastion struct {
+	InstanceType  string
+	RootVolumeGiB int
+	// SSHPublicKey (OpenSSH format) becomes the bastion's key pair. SSH then works only
+	// through Session Manager port forwarding; empty means no key pair, shell through
+	// Session Manager only.
+	SSHPublicKey string
+	// ManageSessionPreferences makes this stack own the account's Session Manager
+	// preferences (SSM-SessionManagerRunShell): one per account and region, so when
+	// environments share an account exactly one of them may set it.
+	ManageSessionPreferences bool
+}
+
+// The add-on versions tested with Kubernetes 1.34 (EKS add-on version tables).
+func addonVersions134() map[string]string {
+	return map[string]string{
+		AddonVpcCni:                  "v1.20.4-eksbuild.1",
+		AddonCoreDNS:                 "v1.12.4-eksbuild.1",
+		AddonKubeProxy:               "v1.34.1-eksbuild.2",
+		AddonEbsCsiDriver:            "v1.53.0-eksbuild.1",
+		AddonEfsCsiDriver:            "v2.1.15-eksbuild.1",
+		AddonCloudWatchObservability: "v4.10.0-eksbuild.1",
+	}
+}
+
+// nodeGroup is a node group without labels beyond its role, on the standard AMI.
+func nodeGroup(name, instanceType string, minSize, maxSize, desired, diskGiB int) NodeGroup {
+	return NodeGroup{
+		Name: name, InstanceTypes: []string{instanceType},
+		MinSize: minSize, MaxSize: maxSize, DesiredSize: desired, DiskGiB: diskGiB,
+		Labels: map[string]string{"smile.io/node-group": name},
+	}
+}
+
+// defaultCompute is the shape every environment shares; Dev, Staging and Prod size it.
+func defaultCompute(appMin, appMax, dataMin, dataMax, diskGiB int) Compute {
+	gpu := nodeGroup("gpu", "g5.xlarge", 0, 4, 0, 100)
+	gpu.GPU = true
+	gpu.Labels["nvidia.com/gpu.present"] = "true"
+	// Only pods that ask for a GPU (and tolerate this) land on the expensive nodes.
+	gpu.Taints = []Taint{{Key: "nvidia.com/gpu", Value: "true", Effect: "NO_SCHEDULE"}}
+	return Compute{
+		KubernetesVersion: "1.34",
+		Addons:            addonVersions134(),
+		Application: Cluster{NodeGroups: []NodeGroup{
+			nodeGroup("web", "m5.large", appMin, appMax, appMin, diskGiB),
+			nodeGroup("api", "m5.xlarge", appMin, appMax, appMin, diskGiB),
+			nodeGroup("batch", "c5.2xlarge", appMin, appMax, appMin, diskGiB),
+		}},
+		Data: Cluster{
+			NodeGroups: []NodeGroup{
+				nodeGroup("compute", "r5.large", dataMin, dataMax, dataMin, diskGiB),
+				nodeGroup("memory", "r5.xlarge", dataMin, dataMax, dataMin, diskGiB),
+			},
+			GPU: GPUNodeGroup{NodeGroup: gpu},
+		},
+		Bastion: Bastion{InstanceType: "t3.micro", RootVolumeGiB: 20, ManageSessionPreferences: true},
+		// The images SMILE builds: API services, background workers, ETL jobs, the Spark
+		// analytics jobs and the ML training jobs (the React frontend is served from S3).
+		EcrRepositories: []string{"api", "worker", "etl", "analytics", "ml-training"},
+	}
+}
