@@ -7,10 +7,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 
 	"github.com/smile/infra/config"
+	"github.com/smile/infra/constructs/sgrule"
 )
 
 // SecurityGroups are the IDs of the NET-5 groups.
@@ -30,28 +29,11 @@ type peer struct {
 	prefixList    *string
 }
 
-// Rules are separate resources, never inline blocks: inline and separate rules fight each
-// other in Terraform, and policy scanners do not see inline rules in JSON.
+// sgRule is one TCP rule of the NET-5 groups.
 func sgRule(scope constructs.Construct, id string, group *string, egress bool, port int, p peer, description string) {
-	var cidr *string
-	if p.cidr != "" {
-		cidr = jsii.String(p.cidr)
-	}
-	if egress {
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(scope, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: group, IpProtocol: jsii.String("tcp"),
-			FromPort: jsii.Number(float64(port)), ToPort: jsii.Number(float64(port)),
-			CidrIpv4: cidr, ReferencedSecurityGroupId: p.securityGroup, PrefixListId: p.prefixList,
-			Description: jsii.String(description),
-		})
-		return
-	}
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId: group, IpProtocol: jsii.String("tcp"),
-		FromPort: jsii.Number(float64(port)), ToPort: jsii.Number(float64(port)),
-		CidrIpv4: cidr, ReferencedSecurityGroupId: p.securityGroup, PrefixListId: p.prefixList,
-		Description: jsii.String(description),
-	})
+	r := sgrule.TCP(group, egress, port, description)
+	r.Cidr, r.PeerGroupID, r.PrefixListID = p.cidr, p.securityGroup, p.prefixList
+	sgrule.New(scope, id, r)
 }
 
 // NET-5

@@ -1,0 +1,57 @@
+// Package sgrule writes security group rules as separate resources, never inline blocks:
+// inline and separate rules fight each other in Terraform, and policy scanners do not see
+// inline rules in JSON (NET-5).
+package sgrule
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+)
+
+// AllTraffic is the protocol of a rule that allows every protocol and port.
+const AllTraffic = "-1"
+
+// Rule is one direction of allowed traffic for one security group. Exactly one peer is set.
+type Rule struct {
+	GroupID *string
+	Egress  bool
+	// Protocol is "tcp", "udp" or AllTraffic (which takes no ports).
+	Protocol         string
+	FromPort, ToPort int
+	Cidr             string
+	PeerGroupID      *string
+	PrefixListID     *string
+	Description      string
+}
+
+// TCP is a rule for one TCP port.
+func TCP(group *string, egress bool, port int, description string) Rule {
+	return Rule{GroupID: group, Egress: egress, Protocol: "tcp", FromPort: port, ToPort: port, Description: description}
+}
+
+// New creates the rule.
+func New(scope constructs.Construct, id string, r Rule) {
+	var cidr *string
+	if r.Cidr != "" {
+		cidr = jsii.String(r.Cidr)
+	}
+	var fromPort, toPort *float64
+	if r.Protocol != AllTraffic {
+		fromPort, toPort = jsii.Number(float64(r.FromPort)), jsii.Number(float64(r.ToPort))
+	}
+	if r.Egress {
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(scope, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: r.GroupID, IpProtocol: jsii.String(r.Protocol), FromPort: fromPort, ToPort: toPort,
+			CidrIpv4: cidr, ReferencedSecurityGroupId: r.PeerGroupID, PrefixListId: r.PrefixListID,
+			Description: jsii.String(r.Description),
+		})
+		return
+	}
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId: r.GroupID, IpProtocol: jsii.String(r.Protocol), FromPort: fromPort, ToPort: toPort,
+		CidrIpv4: cidr, ReferencedSecurityGroupId: r.PeerGroupID, PrefixListId: r.PrefixListID,
+		Description: jsii.String(r.Description),
+	})
+}
