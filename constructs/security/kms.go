@@ -21,6 +21,10 @@ type KeyConfig struct {
 	AccountID   *string
 	// ServiceUsers are AWS services that may use the key for envelope encryption.
 	ServiceUsers []ServiceUser
+	// ServiceLinkedRoles are roles through which AWS services act on this account's
+	// resources (e.g. EC2 Auto Scaling launching encrypted volumes): they may use the key
+	// and create grants for the AWS resources they manage.
+	ServiceLinkedRoles []ServiceLinkedRole
 	// DeletionWindowDays is how long a scheduled deletion can still be cancelled (7-30).
 	DeletionWindowDays int
 }
@@ -30,6 +34,13 @@ type KeyConfig struct {
 type ServiceUser struct {
 	Principal string // e.g. logs.ap-southeast-3.amazonaws.com
 	Condition iampolicy.Condition
+}
+
+// ServiceLinkedRole is one service-linked role that uses the key.
+type ServiceLinkedRole struct {
+	// Name is a short label for the statement IDs, e.g. "AutoScaling".
+	Name string
+	Arn  *string
 }
 
 // KeyOutput is what other constructs need of a key.
@@ -65,6 +76,23 @@ func NewKey(scope constructs.Construct, id string, cfg KeyConfig) (*KeyOutput, e
 			Actions:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 			Resources:  []*string{jsii.String("*")},
 			Conditions: []iampolicy.Condition{u.Condition},
+		})
+	}
+	for _, r := range cfg.ServiceLinkedRoles {
+		principal := []iampolicy.Principal{{Type: "AWS", Identifiers: []*string{r.Arn}}}
+		statements = append(statements, iampolicy.Statement{
+			Sid:        "ServiceLinkedRoleUse" + r.Name,
+			Principals: principal,
+			Actions:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resources:  []*string{jsii.String("*")},
+		}, iampolicy.Statement{
+			// EC2 attaches an encrypted volume to an instance through a grant; only grants
+			// for AWS resources are allowed, never one a person could use.
+			Sid:        "ServiceLinkedRoleGrants" + r.Name,
+			Principals: principal,
+			Actions:    []string{"kms:CreateGrant"},
+			Resources:  []*string{jsii.String("*")},
+			Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "kms:GrantIsForAWSResource", Values: []*string{jsii.String("true")}}},
 		})
 	}
 	policy := iampolicy.Document(c, "policy", statements...)
