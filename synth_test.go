@@ -38,8 +38,20 @@ var (
 	variants map[string]*synthesized
 )
 
-// stateBucketForTest is the remote-state bucket of the smile-prod variant.
-const stateBucketForTest = "smile-terraform-state"
+// The smile-prod variant: remote state, the load balancer open to CloudFront only, a
+// public cluster endpoint for one network, two more cluster admins and a bastion key pair.
+const (
+	stateBucketForTest  = "smile-terraform-state"
+	variantSSHPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIowacH1dbAeUxS1nUEieIdVexw1KhLEPQFMglaJZ96R ops@smile.test"
+)
+
+var (
+	variantPublicEndpointCidrs = []string{"203.0.113.0/24"}
+	variantAdminRoleArns       = []string{
+		"arn:aws:iam::123456789012:role/smile-ci-deploy",
+		"arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/ap-southeast-3/AWSReservedSSO_Admin_0123456789abcdef",
+	}
+)
 
 // synthAll synthesizes every environment once per test binary, through the same
 // stacks.New that main.go uses; every test shares the result.
@@ -68,6 +80,9 @@ func synthAll(t testing.TB) {
 		dev.Deployment.EmulatorEndpoint = emulatorTestEndpoint
 		prod.Deployment.StateBucket = stateBucketForTest
 		prod.Network.AlbIngress = config.AlbIngressCloudFront
+		prod.Compute.PublicEndpointCidrs = variantPublicEndpointCidrs
+		prod.Compute.AdminRoleArns = variantAdminRoleArns
+		prod.Compute.Bastion.SSHPublicKey = variantSSHPublicKey
 		variants, synthErr = synthApp(filepath.Join(dir, "variants"), []config.Environment{dev, prod})
 	})
 	if synthErr != nil {
@@ -82,8 +97,7 @@ func synthReal(t testing.TB) map[string]*synthesized {
 	return real
 }
 
-// synthVariants returns smile-dev for the emulator, and smile-prod with remote state and
-// CloudFront-only ALB ingress.
+// synthVariants returns smile-dev for the emulator, and the smile-prod variant.
 func synthVariants(t testing.TB) map[string]*synthesized {
 	t.Helper()
 	synthAll(t)

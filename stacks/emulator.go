@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -20,7 +21,8 @@ type EmulatorException struct {
 	// IgnoreChanges lists attributes the emulator reports back differently, which would
 	// otherwise make every re-plan show a change.
 	IgnoreChanges []string
-	// Overrides set attributes to emulator-compatible values.
+	// Overrides set attributes to emulator-compatible values: a fixed value, or a
+	// func(cdktf.TerraformResource) any computing one per resource.
 	Overrides map[string]any
 	Reason    string
 }
@@ -33,8 +35,8 @@ var EmulatorExceptions = []EmulatorException{
 		Reason: "moto drops the description of a rule that references another security group"},
 	{ResourceType: "aws_vpc_security_group_egress_rule", IgnoreChanges: []string{"description"},
 		Reason: "moto drops the description of a rule that references another security group"},
-	{ResourceType: "aws_eks_node_group", IgnoreChanges: []string{"remote_access"},
-		Reason: "moto invents a remote_access block, so every re-plan forces a replacement"},
+	{ResourceType: "aws_eks_node_group", IgnoreChanges: []string{"remote_access", "update_config"},
+		Reason: "moto invents a remote_access block (every re-plan forces a replacement) and drops update_config"},
 	{ResourceType: "aws_db_parameter_group", IgnoreChanges: []string{"parameter"},
 		Reason: "moto drops each parameter's apply method, so every plan re-adds the parameters"},
 	{ResourceType: "aws_sqs_queue", IgnoreChanges: []string{"redrive_policy"},
@@ -43,7 +45,15 @@ var EmulatorExceptions = []EmulatorException{
 		Reason: "moto drops origin_access_control_id and adds ssl_support_method"},
 	{ResourceType: "aws_cloudtrail", Overrides: map[string]any{"enable_logging": false},
 		Reason: "moto answers StartLogging with HTTP 500 (it looks the trail up by name)"},
+	{ResourceType: "aws_launch_template", IgnoreChanges: []string{"tag_specifications"},
+		Reason: "moto reports the template's own tags back as a tag specification for the template, which every plan removes"},
+	{ResourceType: "aws_eks_cluster", IgnoreChanges: []string{"access_config"},
+		Reason: "moto does not store the access configuration, so every plan would re-send it"},
+	{ResourceType: "aws_iam_openid_connect_provider", Overrides: map[string]any{"url": uniqueIssuer},
+		Reason: "moto gives every cluster the same OIDC issuer, so the second cluster's provider would already exist"},
 	{ResourceType: "aws_eks_addon", Skip: true, Reason: "moto has no EKS add-on API (404)"},
+	{ResourceType: "aws_eks_access_entry", Skip: true, Reason: "moto has no EKS access-entry API (404)"},
+	{ResourceType: "aws_eks_access_policy_association", Skip: true, Reason: "moto has no EKS access-entry API (404)"},
 	{ResourceType: "aws_elasticache_replication_group", Skip: true,
 		Reason: "moto cannot read the group back and its delete never finishes"},
 	{ResourceType: "aws_elasticache_subnet_group", Skip: true,
@@ -79,11 +89,23 @@ func applyEmulatorExceptions(stack cdktf.TerraformStack) error {
 			resource.AddOverride(jsii.String("count"), jsii.Number(0))
 		}
 		if len(e.IgnoreChanges) > 0 {
+			// cdktf appends these to what the construct ignores itself (e.g. a node group's
+			// desired size).
 			resource.AddOverride(jsii.String("lifecycle.ignore_changes"), jsii.Strings(e.IgnoreChanges...))
 		}
 		for attr, value := range e.Overrides {
+			if perResource, ok := value.(func(cdktf.TerraformResource) any); ok {
+				value = perResource(resource)
+			}
 			resource.AddOverride(jsii.String(attr), value)
 		}
 	}
 	return nil
+}
+
+// uniqueIssuer gives each OIDC provider an issuer URL of its own, derived from its place
+// in the construct tree.
+func uniqueIssuer(resource cdktf.TerraformResource) any {
+	path := strings.NewReplacer("/", "-", "_", "-").Replace(*resource.Node().Path())
+	return "https://oidc.eks.emulator.invalid/id/" + strings.ToLower(path)
 }

@@ -1,0 +1,62 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+
+	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/security"
+)
+
+// keys are the account and the customer-managed keys per purpose (SEC-1, RES-3).
+type keys struct {
+	accountID *string
+	// logs encrypts every CloudWatch log group and Session Manager session data.
+	logs *security.KeyOutput
+	// data encrypts data at rest: node and bastion volumes, container images.
+	data *security.KeyOutput
+	// eksSecrets envelope-encrypts Kubernetes secrets (EKS-5).
+	eksSecrets *security.KeyOutput
+}
+
+func (b *builder) keys() *keys {
+	if !b.ok() {
+		return nil
+	}
+	env := b.env
+	account := dataawscalleridentity.NewDataAwsCallerIdentity(b.stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+	k := &keys{accountID: account.AccountId()}
+	key := func(id, purpose, description string, cfg security.KeyConfig) *security.KeyOutput {
+		cfg.Name = env.Prefix() + "-" + purpose
+		cfg.Description = fmt.Sprintf("SMILE %s: %s", env.Name, description)
+		cfg.AccountID = k.accountID
+		cfg.DeletionWindowDays = 30
+		out, err := security.NewKey(b.stack, id, cfg)
+		b.fail(err)
+		return out
+	}
+
+	k.logs = key("logs-key", "logs", "CloudWatch Logs", security.KeyConfig{
+		ServiceUsers: []security.ServiceUser{{
+			Principal: fmt.Sprintf("logs.%s.amazonaws.com", env.Region),
+			Condition: iampolicy.Condition{
+				Test:     "ArnLike",
+				Variable: "kms:EncryptionContext:aws:logs:arn",
+				Values:   []*string{jsii.String(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", env.Region, *k.accountID))},
+			},
+		}},
+	})
+	k.data = key("data-key", "data", "data at rest (EBS volumes, container images)", security.KeyConfig{
+		// EKS node groups launch through EC2 Auto Scaling, whose service-linked role
+		// creates the encrypted root volumes: without this, real nodes never launch.
+		ServiceLinkedRoles: []security.ServiceLinkedRole{{
+			Name: "AutoScaling",
+			Arn: jsii.String(fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+				*k.accountID)),
+		}},
+	})
+	k.eksSecrets = key("eks-secrets-key", "eks-secrets", "EKS secrets envelope encryption", security.KeyConfig{})
+	return k
+}
