@@ -1,0 +1,130 @@
+// Package build turns a Go Lambda package into a deployment zip that is
+// byte-for-byte reproducible, so the zip's hash changes only when the code
+// (or toolchain, or dependencies) does and Terraform does not redeploy
+// functions on every synth.
+package build
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ZipTime is the modification time stored for bootstrap in every zip: the
+// earliest time the zip format can represent, so build time never leaks into
+// the archive.
+var ZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Zip builds pkg (a package path relative to moduleRoot, like
+// "./lambda/redis-snapshot") for linux/goarch as the provided.al2023 runtime's
+// "bootstrap" executable and writes a zip holding only that file to outZip.
+// It returns the hex SHA-256 of the zip.
+//
+// The build is static (CGO_ENABLED=0), stripped, and free of paths, VCS
+// stamps and build IDs; the zip entry has a fixed time and mode 0755. outZip
+// is replaced atomically, so a failed build leaves any previous zip intact
+// and never a partial one.
+func Zip(moduleRoot, pkg, outZip, goarch string) (sha256hex string, err error) {
+	if goarch != "arm64" && goarch != "amd64" {
+		return "", fmt.Errorf("build %s: GOARCH %q is not a Lambda architecture (want arm64 or amd64)", pkg, goarch)
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("build %s: the go command is not on PATH; install Go (https://go.dev/dl/, the version in go.mod or newer): %w", pkg, err)
+	}
+
+	tmp, err := os.MkdirTemp("", "lambda-build-")
+	if err != nil {
+		return "", fmt.Errorf("build %s: %w", pkg, err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "bootstrap")
+
+	cmd := exec.Command(goBin, "build",
+		"-trimpath",
+		"-buildvcs=false",
+		"-ldflags=-s -w -buildid=",
+		"-tags", "lambda.norpc",
+		"-o", bin,
+		pkg,
+	)
+	cmd.Dir = moduleRoot
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s for linux/%s in %s: %w\n%s", pkg, goarch, moduleRoot, err, strings.TrimSpace(string(out)))
+	}
+
+	sum, err := writeZipAtomic(outZip, bin)
+	if err != nil {
+		return "", fmt.Errorf("zip %s into %s: %w", pkg, outZip, err)
+	}
+	return sum, nil
+}
+
+// writeZipAtomic writes the zip next to outZip and renames it into place.
+func writeZipAtomic(outZip, bin string) (sum string, err error) {
+	dir := filepath.Dir(outZip)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(outZip)+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+
+	h := sha256.New()
+	if err := writeZip(io.MultiWriter(f, h), bin); err != nil {
+		return "", err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Rename(f.Name(), outZip); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeZip writes a zip whose only entry is bin, stored as "bootstrap".
+func writeZip(w io.Writer, bin string) error {
+	src, err := os.Open(bin)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestCompression)
+	})
+	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate, Modified: ZipTime}
+	hdr.SetMode(0o755)
+	entry, err := zw.CreateHeader(hdr)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(entry, src); err != nil {
+		return err
+	}
+	return zw.Close()
+}

@@ -1,0 +1,134 @@
+package build
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// moduleRoot is the repository root, two levels above this package.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("no go.mod at %s: %v", root, err)
+	}
+	return root
+}
+
+func TestZipIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the redis-snapshot Lambda twice")
+	}
+	root := moduleRoot(t)
+	var zips [2][]byte
+	for i := range zips {
+		out := filepath.Join(t.TempDir(), "nested", "redis-snapshot.zip")
+		sum, err := Zip(root, "./lambda/redis-snapshot", out, "arm64")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sha256.Sum256(b); hex.EncodeToString(got[:]) != sum {
+			t.Errorf("build %d: returned sha256 %s does not match the file's %x", i+1, sum, got)
+		}
+		if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("build %d: zip file mode = %v (%v), want 0644", i+1, fi.Mode(), err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*.tmp")); len(left) > 0 {
+			t.Errorf("build %d: temp files left behind: %q", i+1, left)
+		}
+		zips[i] = b
+	}
+	if !bytes.Equal(zips[0], zips[1]) {
+		t.Fatalf("two builds differ (%d vs %d bytes)", len(zips[0]), len(zips[1]))
+	}
+
+	zr, err := zip.NewReader(bytes.NewReader(zips[0]), int64(len(zips[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" {
+		var names []string
+		for _, f := range zr.File {
+			names = append(names, f.Name)
+		}
+		t.Fatalf("zip holds %q, want exactly [bootstrap]", names)
+	}
+	f := zr.File[0]
+	if f.Mode() != 0o755 {
+		t.Errorf("bootstrap mode = %v, want -rwxr-xr-x", f.Mode())
+	}
+	if !f.Modified.Equal(ZipTime) {
+		t.Errorf("bootstrap modified = %v, want %v", f.Modified, ZipTime)
+	}
+	if f.Method != zip.Deflate {
+		t.Errorf("bootstrap method = %d, want Deflate", f.Method)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	head := make([]byte, 20)
+	if _, err := rc.Read(head); err != nil {
+		t.Fatal(err)
+	}
+	// ELF, 64-bit, little-endian, e_machine EM_AARCH64 (183).
+	if !bytes.HasPrefix(head, []byte("\x7fELF\x02\x01")) || head[18] != 183 || head[19] != 0 {
+		t.Errorf("bootstrap is not a linux/arm64 ELF executable: header % x", head)
+	}
+}
+
+func TestZipFailureLeavesPreviousZip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "fn.zip")
+	if err := os.WriteFile(out, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Zip(moduleRoot(t), "./lambda/does-not-exist", out, "arm64")
+	if err == nil {
+		t.Fatal("Zip of a missing package succeeded")
+	}
+	if !strings.Contains(err.Error(), "does-not-exist") || !strings.Contains(err.Error(), "go build") {
+		t.Errorf("error lacks the package or go build output: %v", err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "previous" {
+		t.Errorf("previous zip was replaced by %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("directory has %d entries, want only the previous zip", len(entries))
+	}
+}
+
+func TestZipRejectsNonLambdaArch(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "fn.zip")
+	if _, err := Zip(".", "./x", out, "386"); err == nil || !strings.Contains(err.Error(), "386") {
+		t.Errorf("Zip with GOARCH 386: err = %v, want an error naming it", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("zip written despite the error: %v", err)
+	}
+}
+
+func TestZipWithoutGo(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := Zip(".", "./x", filepath.Join(t.TempDir(), "fn.zip"), "arm64")
+	if err == nil || !strings.Contains(err.Error(), "install Go") {
+		t.Errorf("err = %v, want advice to install Go", err)
+	}
+}
