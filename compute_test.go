@@ -513,9 +513,9 @@ func TestCMP2Ecr(t *testing.T) {
 	}
 }
 
-// EKS-5, CMP-1, NET-5: the clusters' own groups allow exactly what a cluster needs (nodes
-// to each other, the control plane to kubelets and webhooks, nodes and the bastion to the
-// API), and the bastion accepts nothing.
+// EKS-5, CMP-1, CMP-3, NET-5: the groups beyond NET-5's allow exactly what they need: a
+// cluster's nodes talk to each other, the control plane reaches kubelets and webhooks,
+// nodes and the bastion reach the API; the bastion and the snapshot function accept nothing.
 func TestEKSClusterSecurityGroups(t *testing.T) {
 	for name, s := range synthReal(t) {
 		p := "smile5-" + envOf(name).Name + "-"
@@ -531,7 +531,8 @@ func TestEKSClusterSecurityGroups(t *testing.T) {
 			k := r.group + " " + direction
 			got[k] = append(got[k], fmt.Sprintf("%s %d %s", r.protocol, r.port, r.peer))
 		}
-		want := map[string][]string{p + "bastion out": {"tcp 443 0.0.0.0/0"}}
+		// The bastion and the snapshot function accept nothing and call out on 443 only.
+		want := map[string][]string{p + "bastion out": {"tcp 443 0.0.0.0/0"}, p + "redis-snapshot out": {"tcp 443 0.0.0.0/0"}}
 		for _, c := range []string{"app", "data"} {
 			cp, nodes := "sg:"+p+c+"-control-plane", "sg:"+p+c+"-nodes"
 			want[p+c+"-control-plane in"] = []string{"tcp 443 " + nodes, "tcp 443 sg:" + p + "bastion"}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -123,18 +124,23 @@ func TestProviderRegionAndDefaultTags(t *testing.T) {
 			t.Errorf("%s: default tags %v, want %v", name, tags, want)
 		}
 		// Every name the stack gives carries the environment: smile5-<env>-..., also inside
-		// log-group paths and KMS aliases.
-		// Names AWS dictates are the exceptions: EKS's control-plane log group path and the
-		// account's one Session Manager preferences document.
+		// log-group paths and KMS aliases. Where AWS dictates a path (/aws/eks/<cluster>/cluster,
+		// /aws/rds/instance/<id>/error, /aws/lambda/<function>), it is the resource's own
+		// segment that carries it. The one exception is the account's Session Manager
+		// preferences document, whose name AWS fixes.
 		prefix := "smile5-" + env.Name + "-"
 		for _, typ := range s.resourceTypes() {
 			for _, r := range s.resources(typ) {
 				for _, n := range []string{r.tag("Name"), r.str("name")} {
-					if n == bastion.SessionPreferencesDocument {
+					if n == "" || n == bastion.SessionPreferencesDocument {
 						continue
 					}
-					bare := strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(n, "alias/"), "/aws/eks/"), "/")
-					if n != "" && !strings.HasPrefix(bare, prefix) && !strings.HasPrefix(bare, strings.TrimSuffix(prefix, "-")+"/") {
+					path := strings.TrimPrefix(n, "alias/")
+					if dictated := regexp.MustCompile(`^/aws/(eks|rds/instance|lambda)/`); dictated.MatchString(path) {
+						path = dictated.ReplaceAllString(path, "")
+					}
+					path = strings.TrimPrefix(path, "/")
+					if !strings.HasPrefix(path, prefix) && !strings.HasPrefix(path, strings.TrimSuffix(prefix, "-")+"/") {
 						t.Errorf("%s: %s.%s is named %q, not %s...", name, typ, r.Name, n, prefix)
 					}
 				}

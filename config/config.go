@@ -25,6 +25,11 @@ type Environment struct {
 	Compute       Compute
 	Services      Services
 	Database      Database
+	Cache         Cache
+	Queues        Queues
+	Buckets       Buckets
+	FileSystem    FileSystem
+	Backup        Backup
 	Observability Observability
 	Deployment    Deployment
 }
@@ -61,6 +66,19 @@ type Database struct {
 	// BackupRetentionDays of 0 means manual snapshots only (dev).
 	BackupRetentionDays int
 	DeletionProtection  bool
+	// EngineVersion is the MySQL major version; minor versions are applied automatically in
+	// MaintenanceWindow.
+	EngineVersion string
+	// MasterUsername is not the default "admin", so it must be known to be guessed.
+	MasterUsername string
+	// Windows in UTC (Jakarta is UTC+7).
+	MaintenanceWindow string
+	BackupWindow      string
+	// PerformanceInsights and MonitoringIntervalSeconds > 0 (enhanced monitoring) (DB-2).
+	PerformanceInsights       bool
+	MonitoringIntervalSeconds int
+	// PasswordRotationDays rotates the RDS-managed master password (DB-2, SEC-3).
+	PasswordRotationDays int
 }
 
 // Observability settings shared by every log group the stack creates (OBS-1).
@@ -117,7 +135,22 @@ func base(name string) Environment {
 		AvailabilityZones: slices.Clone(jakartaZones),
 		Network:           defaultNetwork(),
 		Observability:     Observability{LogRetentionDays: MinLogRetentionDays},
+		Cache:             defaultCache(),
+		Queues:            defaultQueues(),
+		Buckets:           defaultBuckets(""),
+		FileSystem:        FileSystem{ProvisionedThroughputMiBps: 100},
+		Backup:            defaultBackup(),
 	}
+}
+
+// database adds what every environment's database shares to its sizing.
+func database(d Database) Database {
+	d.EngineVersion = "8.0"
+	d.MasterUsername = "smile_dba"
+	// 02:00-03:00 Jakarta on Sunday; backups 00:00-00:30, before it.
+	d.MaintenanceWindow, d.BackupWindow = "sun:19:00-sun:20:00", "17:00-17:30"
+	d.PasswordRotationDays = 30
+	return d
 }
 
 // Dev is minimal and on-demand: one NAT gateway, one node per group, the smallest
@@ -128,10 +161,14 @@ func Dev() Environment {
 	// One node per group is enough to run every service once; no GPU group.
 	env.Compute = defaultCompute(1, 3, 1, 3, 30)
 	env.Services = Services{MinReplicas: 1, MaxReplicas: 2}
-	env.Database = Database{
+	env.Database = database(Database{
 		InstanceClass: "db.t3.micro", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 20,
 		BackupRetentionDays: 0,
-	}
+	})
+	// Dev data is disposable: no continuous backup, and locks that can still be lifted.
+	env.Backup.ContinuousDatabaseBackup = false
+	env.Backup.VaultChangeableForDays = 0
+	env.Buckets.AuditObjectLockMode = "GOVERNANCE"
 	return env
 }
 
@@ -140,10 +177,11 @@ func Staging() Environment {
 	env := base("staging")
 	env.Compute = defaultCompute(2, 10, 1, 10, 50)
 	env.Services = Services{MinReplicas: 2, MaxReplicas: 3}
-	env.Database = Database{
+	env.Database = database(Database{
 		InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
-		BackupRetentionDays: 7,
-	}
+		BackupRetentionDays: 7, PerformanceInsights: true, MonitoringIntervalSeconds: 60,
+	})
+	env.Cache.NodeType, env.Cache.Shards = "cache.r6g.large", 2
 	return env
 }
 
@@ -156,10 +194,14 @@ func Prod() Environment {
 	env.Compute = defaultCompute(2, 50, 1, 20, 100)
 	env.Compute.Data.GPU.Enabled = true
 	env.Services = Services{MinReplicas: 3, MaxReplicas: 10, Autoscaling: true}
-	env.Database = Database{
+	env.Database = database(Database{
 		InstanceClass: "db.r5.large", AllocatedStorageGiB: 500, MaxAllocatedStorageGiB: 1000,
 		MultiAZ: true, BackupRetentionDays: 30, DeletionProtection: true,
-	}
+		PerformanceInsights: true, MonitoringIntervalSeconds: 60,
+	})
+	// CACHE-1: 2 shards of 1 primary + 2 replicas.
+	env.Cache.NodeType, env.Cache.Shards, env.Cache.ReplicasPerShard = "cache.r6g.large", 2, 2
+	env.Cache.SnapshotRetentionDays = 7
 	return env
 }
 

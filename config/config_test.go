@@ -147,6 +147,46 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{`Compute.Bastion.InstanceType: "m5.large" is not allowed`}},
 		{"bastion key that is not an OpenSSH public key", func(e *Environment) { e.Compute.Bastion.SSHPublicKey = "-----BEGIN OPENSSH PRIVATE KEY-----" },
 			[]string{"Compute.Bastion.SSHPublicKey: is not an OpenSSH public key"}},
+		// CACHE-2
+		{"Redis without replicas", func(e *Environment) { e.Cache.ReplicasPerShard = 0 },
+			[]string{"Cache.ReplicasPerShard: 0 is outside 1-5: automatic failover needs at least one replica"}},
+		{"Redis replicas out of range", func(e *Environment) { e.Cache.ReplicasPerShard = 6 },
+			[]string{"Cache.ReplicasPerShard: 6 is outside 1-5"}},
+		{"Redis shards out of range", func(e *Environment) { e.Cache.Shards = 0 },
+			[]string{"Cache.Shards: 0 is outside 1-500 (CACHE-2)"}},
+		{"unknown Redis node type", func(e *Environment) { e.Cache.NodeType = "cache.x9.huge" },
+			[]string{`Cache.NodeType: "cache.x9.huge" is not a supported Redis node type`}},
+		// EFS-1
+		{"EFS throughput out of range", func(e *Environment) { e.FileSystem.ProvisionedThroughputMiBps = 5000 },
+			[]string{"FileSystem.ProvisionedThroughputMiBps: 5000 is outside 1-3414"}},
+		// S3-1, S3-2
+		{"bucket suffix with invalid characters", func(e *Environment) { e.Buckets.NameSuffix = "_Prod" },
+			[]string{`Buckets.NameSuffix: "_Prod" makes invalid bucket names`}},
+		{"bucket suffix too long", func(e *Environment) { e.Buckets.NameSuffix = "-" + strings.Repeat("a", 50) },
+			[]string{"Buckets.NameSuffix:", "63 characters in all"}},
+		{"archive kept under 7 years", func(e *Environment) { e.Buckets.ArchiveRetentionDays = 365 },
+			[]string{"Buckets.ArchiveRetentionDays: 365 is under 7 years"}},
+		{"unknown object lock mode", func(e *Environment) { e.Buckets.AuditObjectLockMode = "LEGAL" },
+			[]string{`Buckets.AuditObjectLockMode: "LEGAL" is not COMPLIANCE or GOVERNANCE`}},
+		// MQ-1
+		{"queue retention other than 14 days", func(e *Environment) { e.Queues.RetentionDays = 4 },
+			[]string{"Queues.RetentionDays: 4 is not allowed"}},
+		{"max receive count zero", func(e *Environment) { e.Queues.MaxReceiveCount = 0 },
+			[]string{"Queues.MaxReceiveCount: 0 is outside 1-1000"}},
+		// DB-1, DB-2
+		{"default master username", func(e *Environment) { e.Database.MasterUsername = "admin" },
+			[]string{`Database.MasterUsername: "admin" must be`}},
+		{"malformed maintenance window", func(e *Environment) { e.Database.MaintenanceWindow = "sunday 2am" },
+			[]string{`Database.MaintenanceWindow: "sunday 2am" is not a weekly window`}},
+		{"monitoring interval RDS does not offer", func(e *Environment) { e.Database.MonitoringIntervalSeconds = 45 },
+			[]string{"Database.MonitoringIntervalSeconds: 45 is not one of"}},
+		// DR-1
+		{"backup retention under the floor", func(e *Environment) { e.Backup.DailyRetentionDays = 7 },
+			[]string{"Backup.DailyRetentionDays: 7 is below 30 (DR-1)"}},
+		{"cold storage too short", func(e *Environment) { e.Backup.ColdStorageAfterDays = 2500 },
+			[]string{"Backup.ArchiveRetentionDays: 2557: keep archives 7 years"}},
+		{"compliance lock without grace", func(e *Environment) { e.Backup.VaultChangeableForDays = 1 },
+			[]string{"Backup.VaultChangeableForDays: 1: a compliance lock needs a grace period of at least 3 days"}},
 		// CMP-2
 		{"duplicate ECR repository", func(e *Environment) { e.Compute.EcrRepositories = append(e.Compute.EcrRepositories, "api") },
 			[]string{`Compute.EcrRepositories: "api" is listed twice`}},
@@ -282,6 +322,58 @@ func TestValidSSHPublicKey(t *testing.T) {
 	} {
 		if validSSHPublicKey(bad) {
 			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
+// ENV-3, CACHE-1, CACHE-3, DB-2, DR-1, S3-2: what the data tier of prod and staging must never be.
+func TestValidateProductionDataRules(t *testing.T) {
+	cases := []struct {
+		name   string
+		env    Environment
+		mutate func(*Environment)
+		want   string
+	}{
+		{"prod Redis snapshots off", Prod(), func(e *Environment) { e.Cache.SnapshotRetentionDays = 0 }, "Cache.SnapshotRetentionDays: is 0 in prod"},
+		{"prod Redis smaller than CACHE-1", Prod(), func(e *Environment) { e.Cache.ReplicasPerShard = 1 }, "prod needs at least 2 shards of 1 primary + 2 replicas"},
+		{"prod audit lock in governance mode", Prod(), func(e *Environment) { e.Buckets.AuditObjectLockMode = "GOVERNANCE" }, "must be COMPLIANCE in prod"},
+		{"staging without continuous database backup", Staging(), func(e *Environment) { e.Backup.ContinuousDatabaseBackup = false }, "must be true in staging: the 15-minute RPO"},
+		{"prod vault in governance mode", Prod(), func(e *Environment) { e.Backup.VaultChangeableForDays = 0 }, "is 0 in prod: its vault needs a compliance lock"},
+		{"staging without Performance Insights", Staging(), func(e *Environment) { e.Database.PerformanceInsights = false }, "staging needs Performance Insights and enhanced monitoring (DB-2)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := c.env
+			c.mutate(&env)
+			if err := env.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// ENV table, CACHE-1/2, DR-1: the data tier's sizes per environment.
+func TestDataSizing(t *testing.T) {
+	cases := []struct {
+		env                        Environment
+		shards, replicas, snapDays int
+		insights, continuous       bool
+		lockMode                   string
+	}{
+		{Dev(), 1, 1, 1, false, false, "GOVERNANCE"},
+		{Staging(), 2, 1, 1, true, true, "COMPLIANCE"},
+		{Prod(), 2, 2, 7, true, true, "COMPLIANCE"},
+	}
+	for _, c := range cases {
+		e := c.env
+		if e.Cache.Shards != c.shards || e.Cache.ReplicasPerShard != c.replicas || e.Cache.SnapshotRetentionDays != c.snapDays {
+			t.Errorf("%s: cache %+v", e.Name, e.Cache)
+		}
+		if e.Database.PerformanceInsights != c.insights || e.Backup.ContinuousDatabaseBackup != c.continuous || e.Buckets.AuditObjectLockMode != c.lockMode {
+			t.Errorf("%s: insights %v continuous %v lock %s", e.Name, e.Database.PerformanceInsights, e.Backup.ContinuousDatabaseBackup, e.Buckets.AuditObjectLockMode)
+		}
+		if e.FileSystem.ProvisionedThroughputMiBps != 100 || e.Queues.RetentionDays != 14 || e.Backup.DailyRetentionDays != 30 || e.Backup.ArchiveRetentionDays < 2555 {
+			t.Errorf("%s: efs %d queues %d backup %+v", e.Name, e.FileSystem.ProvisionedThroughputMiBps, e.Queues.RetentionDays, e.Backup)
 		}
 	}
 }

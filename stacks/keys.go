@@ -15,10 +15,14 @@ type keys struct {
 	accountID *string
 	// logs encrypts every CloudWatch log group and Session Manager session data.
 	logs *security.KeyOutput
-	// data encrypts data at rest: node and bastion volumes, container images.
+	// data encrypts data at rest: volumes, images, the database, cache, queues, buckets,
+	// the file system and the database's managed secret.
 	data *security.KeyOutput
 	// eksSecrets envelope-encrypts Kubernetes secrets (EKS-5).
 	eksSecrets *security.KeyOutput
+	// backup encrypts the AWS Backup vault (DR-1): recovery points under a key of their
+	// own, so losing or disabling the data key cannot take the backups with it.
+	backup *security.KeyOutput
 }
 
 func (b *builder) keys() *keys {
@@ -48,7 +52,7 @@ func (b *builder) keys() *keys {
 			},
 		}},
 	})
-	k.data = key("data-key", "data", "data at rest (EBS volumes, container images)", security.KeyConfig{
+	k.data = key("data-key", "data", "data at rest", security.KeyConfig{
 		// EKS node groups launch through EC2 Auto Scaling, whose service-linked role
 		// creates the encrypted root volumes: without this, real nodes never launch.
 		ServiceLinkedRoles: []security.ServiceLinkedRole{{
@@ -58,5 +62,6 @@ func (b *builder) keys() *keys {
 		}},
 	})
 	k.eksSecrets = key("eks-secrets-key", "eks-secrets", "EKS secrets envelope encryption", security.KeyConfig{})
+	k.backup = key("backup-key", "backup", "AWS Backup vault", security.KeyConfig{})
 	return k
 }

@@ -20,6 +20,7 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	keys := b.keys()
 	net := b.network(keys)
 	b.compute(net, keys)
+	b.data(net, keys)
 	if env.Emulated() {
 		b.emulatorExceptions()
 	}

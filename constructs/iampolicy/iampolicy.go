@@ -79,3 +79,17 @@ func toBindings(statements []Statement) *[]*dataawsiampolicydocument.DataAwsIamP
 	}
 	return &out
 }
+
+// DenyInsecureTransport refuses the actions on the resources to every request made
+// without TLS (RES-3), whoever makes it: the statement resource policies of buckets,
+// queues and file systems share. {"AWS": "*"} is everyone, like "*".
+func DenyInsecureTransport(actions []string, resources ...*string) Statement {
+	return Statement{
+		Sid:        "DenyInsecureTransport",
+		Effect:     "Deny",
+		Principals: []Principal{{Type: "AWS", Identifiers: []*string{jsii.String("*")}}},
+		Actions:    actions,
+		Resources:  resources,
+		Conditions: []Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []*string{jsii.String("false")}}},
+	}
+}

@@ -1,0 +1,217 @@
+// Package buckets builds the S3 buckets (S3-1, S3-2): public access blocked, owner-enforced,
+// versioned, encrypted, TLS only, access-logged to the logs bucket, with lifecycle rules;
+// the audit archive under object lock.
+package buckets
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlogging"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketobjectlockconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/smile/infra/config"
+	"github.com/smile/infra/constructs/iampolicy"
+)
+
+// The buckets' purposes: smile5-<env>-<purpose><suffix>.
+const (
+	Assets    = "assets"    // the React frontend, served by CloudFront (EDGE-1)
+	Documents = "documents" // documents and media uploaded through the application
+	Backups   = "backups"   // database exports and other backups, kept 7 years
+	Logs      = "logs"      // access logs of the buckets, the load balancer and CloudFront
+	Audit     = "audit"     // the audit archive: object lock, kept 7 years
+)
+
+// Purposes lists every bucket, the logs bucket first (the others log to it).
+var Purposes = []string{Logs, Assets, Documents, Backups, Audit}
+
+// Config is the buckets of one environment.
+type Config struct {
+	config.Buckets
+	// Prefix names the buckets, e.g. smile5-dev (ENV-2).
+	Prefix     string
+	Region     string
+	AccountID  *string
+	DataKeyArn *string
+}
+
+// Bucket is one bucket's identity.
+type Bucket struct {
+	Name, Arn, DomainName *string
+}
+
+// Output maps each purpose to its bucket.
+type Output struct {
+	Buckets map[string]Bucket
+}
+
+// Name is the bucket name of a purpose.
+func (cfg Config) Name(purpose string) string { return cfg.Prefix + "-" + purpose + cfg.NameSuffix }
+
+// New builds the buckets.
+func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
+	if cfg.Prefix == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.DataKeyArn == nil {
+		return nil, fmt.Errorf("buckets: Prefix, Region, AccountID and DataKeyArn are required (S3-1)")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	out := &Output{Buckets: map[string]Bucket{}}
+	var logs *logTarget
+	for _, purpose := range Purposes {
+		b, policy := newBucket(c, cfg, purpose, logs)
+		if purpose == Logs {
+			logs = &logTarget{bucket: b, policy: policy}
+		}
+		out.Buckets[purpose] = Bucket{Name: b.Bucket(), Arn: b.Arn(), DomainName: b.BucketRegionalDomainName()}
+	}
+	return out, nil
+}
+
+// logTarget is the logs bucket and the policy that lets S3 deliver access logs into it.
+type logTarget struct {
+	bucket s3bucket.S3Bucket
+	policy cdktf.ITerraformDependable
+}
+
+func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *logTarget) (s3bucket.S3Bucket, cdktf.ITerraformDependable) {
+	c := constructs.NewConstruct(scope, jsii.String(purpose))
+	bucket := s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
+		Bucket: jsii.String(cfg.Name(purpose)),
+		// S3-2: object lock can only be turned on when the bucket is created.
+		ObjectLockEnabled: jsii.Bool(purpose == Audit),
+	})
+	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+		Bucket: bucket.Id(), Rule: &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
+	})
+	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public-access-block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Bucket: bucket.Id(), BlockPublicAcls: jsii.Bool(true), BlockPublicPolicy: jsii.Bool(true),
+		IgnorePublicAcls: jsii.Bool(true), RestrictPublicBuckets: jsii.Bool(true),
+	})
+	versioning := s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+		Bucket: bucket.Id(), VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+	})
+
+	// RES-3: the data key, with S3 bucket keys so KMS is called per bucket and not per
+	// object. The logs bucket is the exception: S3 server access logs and load balancer
+	// access logs are only delivered to buckets encrypted with S3-managed keys (SSE-S3).
+	sse := &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+		SseAlgorithm: jsii.String("aws:kms"), KmsMasterKeyId: cfg.DataKeyArn,
+	}
+	if purpose == Logs {
+		sse = &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: jsii.String("AES256")}
+	}
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+		Bucket: bucket.Id(),
+		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+			ApplyServerSideEncryptionByDefault: sse, BucketKeyEnabled: jsii.Bool(purpose != Logs),
+		}},
+	})
+
+	objects := jsii.String(fmt.Sprintf("%s/*", *bucket.Arn()))
+	statements := []iampolicy.Statement{iampolicy.DenyInsecureTransport([]string{"s3:*"}, bucket.Arn(), objects)}
+	if purpose == Logs {
+		statements = append(statements, logDeliveryStatements(cfg, bucket.Arn())...)
+	}
+	policy := s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: bucket.Id(), Policy: iampolicy.Document(c, "policy-document", statements...),
+	})
+
+	if logs != nil {
+		// S3 refuses a logging target whose policy does not yet let it deliver.
+		s3bucketlogging.NewS3BucketLoggingA(c, jsii.String("access-logging"), &s3bucketlogging.S3BucketLoggingAConfig{
+			Bucket: bucket.Id(), TargetBucket: logs.bucket.Id(), TargetPrefix: jsii.String(AccessLogPrefix(cfg.Name(purpose))),
+			DependsOn: &[]cdktf.ITerraformDependable{logs.policy},
+		})
+	}
+
+	if purpose == Audit {
+		s3bucketobjectlockconfiguration.NewS3BucketObjectLockConfigurationA(c, jsii.String("object-lock"), &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationAConfig{
+			Bucket: bucket.Id(),
+			Rule: &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationRuleA{
+				DefaultRetention: &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationRuleDefaultRetentionA{
+					Mode: jsii.String(cfg.AuditObjectLockMode), Days: jsii.Number(float64(cfg.ArchiveRetentionDays)),
+				},
+			},
+			DependsOn: &[]cdktf.ITerraformDependable{versioning},
+		})
+	}
+
+	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, jsii.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
+		Bucket:    bucket.Id(),
+		Rule:      LifecycleRules(cfg.Buckets, purpose),
+		DependsOn: &[]cdktf.ITerraformDependable{versioning},
+	})
+	return bucket, policy
+}
+
+// LifecycleRules are a bucket's lifecycle (S3-2): every bucket aborts stalled uploads and
+// expires old versions; logs move to Standard-IA and expire; backups and the audit archive
+// move to Glacier Deep Archive and are kept 7 years.
+func LifecycleRules(b config.Buckets, purpose string) *[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule {
+	days := func(n int) *float64 { return jsii.Number(float64(n)) }
+	all := &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: jsii.String("")}}
+	rules := []*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
+		Id: jsii.String("abort-incomplete-uploads-and-expire-old-versions"), Status: jsii.String("Enabled"), Filter: all,
+		AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{DaysAfterInitiation: days(7)}},
+		NoncurrentVersionExpiration:    &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: days(b.NoncurrentVersionDays)}},
+	}}
+	switch purpose {
+	case Logs:
+		rules = append(rules, &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{
+			Id: jsii.String("rotate-logs"), Status: jsii.String("Enabled"), Filter: all,
+			Transition: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleTransition{{Days: days(b.LogTransitionDays), StorageClass: jsii.String("STANDARD_IA")}},
+			Expiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: days(b.LogExpirationDays)}},
+		})
+	case Backups, Audit:
+		rules = append(rules, &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{
+			Id: jsii.String("archive-seven-years"), Status: jsii.String("Enabled"), Filter: all,
+			Transition: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleTransition{{Days: days(b.ArchiveAfterDays), StorageClass: jsii.String("DEEP_ARCHIVE")}},
+			Expiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: days(b.ArchiveRetentionDays)}},
+		})
+	}
+	return &rules
+}
+
+// logDeliveryStatements let the AWS log delivery services of this account write into the
+// logs bucket: S3 server access logs of each bucket under its own prefix, load balancer
+// access logs (regions opened after August 2022, such as Jakarta, deliver through a service
+// principal) and CloudFront standard logs (v2, delivered by CloudWatch Logs' delivery
+// service).
+func logDeliveryStatements(cfg Config, bucketArn *string) []iampolicy.Statement {
+	sourceAccount := iampolicy.Condition{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}
+	deliver := func(sid, service, prefix string, conditions ...iampolicy.Condition) iampolicy.Statement {
+		return iampolicy.Statement{
+			Sid:        sid,
+			Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String(service)}}},
+			Actions:    []string{"s3:PutObject"},
+			Resources:  []*string{jsii.String(fmt.Sprintf("%s/%s*", *bucketArn, prefix))},
+			Conditions: append([]iampolicy.Condition{sourceAccount}, conditions...),
+		}
+	}
+	var statements []iampolicy.Statement
+	for _, purpose := range Purposes {
+		if purpose == Logs {
+			continue
+		}
+		source := cfg.Name(purpose)
+		statements = append(statements, deliver("S3ServerAccessLogs"+strings.ToUpper(purpose[:1])+purpose[1:], "logging.s3.amazonaws.com",
+			AccessLogPrefix(source), iampolicy.Condition{Test: "ArnLike", Variable: "aws:SourceArn", Values: []*string{jsii.String("arn:aws:s3:::" + source)}}))
+	}
+	return append(statements,
+		deliver("LoadBalancerAccessLogs", "logdelivery.elasticloadbalancing.amazonaws.com", "alb/"),
+		deliver("CloudFrontStandardLogs", "delivery.logs.amazonaws.com", "cloudfront/"),
+	)
+}
+
+// AccessLogPrefix is where a bucket's server access logs go in the logs bucket.
+func AccessLogPrefix(bucket string) string { return "s3/" + bucket + "/" }

@@ -1,0 +1,251 @@
+// Package function builds a Go Lambda function from source in this repository (CMP-3):
+// built reproducibly, packaged as a cdktf asset, in the private subnets, with X-Ray
+// tracing, a KMS-encrypted dead-letter queue and environment, its own encrypted log group,
+// a role with exactly the given rights, and optionally a schedule.
+package function
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/smile/infra/config"
+	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/queues"
+	"github.com/smile/infra/constructs/sgrule"
+	"github.com/smile/infra/lambda/build"
+)
+
+// Architecture: Graviton costs less per GB-second than x86, and Go cross-compiles to it
+// without cgo, so nothing about the build changes.
+const Architecture = "arm64"
+
+// Config is one function.
+type Config struct {
+	// Name, e.g. smile5-dev-redis-snapshot (ENV-2).
+	Name        string
+	Description string
+	// Package is the main package to build, relative to the module root, e.g.
+	// ./lambda/redis-snapshot.
+	Package    string
+	Region     string
+	AccountID  *string
+	VpcID      *string
+	SubnetIDs  []*string
+	DataKeyArn *string
+	LogsKeyArn *string
+	// LogRetentionDays of the function's log group (OBS-1).
+	LogRetentionDays int
+	Environment      map[string]*string
+	// Statements are the function's own rights, besides logging, tracing, the VPC and its
+	// dead-letter queue.
+	Statements     []iampolicy.Statement
+	TimeoutSeconds int
+	MemoryMiB      int
+	// Schedule, e.g. rate(6 hours), invokes the function through EventBridge Scheduler;
+	// empty means no schedule.
+	Schedule string
+}
+
+// Output is the function's identity.
+type Output struct {
+	FunctionArn, FunctionName, RoleArn, LogGroupName *string
+	DeadLetterQueue                                  queues.Queue
+	SecurityGroupID                                  *string
+}
+
+// New builds and deploys the function.
+func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
+	if cfg.Name == "" || cfg.Package == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.VpcID == nil ||
+		len(cfg.SubnetIDs) == 0 || cfg.DataKeyArn == nil || cfg.LogsKeyArn == nil || cfg.TimeoutSeconds <= 0 || cfg.MemoryMiB < 128 {
+		return nil, fmt.Errorf("function %s: Name, Package, Region, AccountID, VpcID, SubnetIDs, DataKeyArn, LogsKeyArn, a timeout and at least 128 MiB are required", cfg.Name)
+	}
+	zip, hash, err := bundle(cfg.Package)
+	if err != nil {
+		return nil, fmt.Errorf("function %s: %w", cfg.Name, err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	asset := cdktf.NewTerraformAsset(c, jsii.String("code"), &cdktf.TerraformAssetConfig{
+		Path: jsii.String(zip), Type: cdktf.AssetType_FILE, AssetHash: jsii.String(hash.hex),
+	})
+
+	logGroup := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            jsii.String("/aws/lambda/" + cfg.Name),
+		RetentionInDays: jsii.Number(float64(cfg.LogRetentionDays)),
+		KmsKeyId:        cfg.LogsKeyArn,
+	})
+	dlq := queues.NewQueue(c, "dead-letter-queue", queues.QueueConfig{
+		Name: cfg.Name + "-dlq", KeyArn: cfg.DataKeyArn,
+		Queues: config.Queues{RetentionDays: 14, KmsDataKeyReuseSeconds: 300},
+	})
+
+	sg := securitygroup.NewSecurityGroup(c, jsii.String("sg"), &securitygroup.SecurityGroupConfig{
+		Name: jsii.String(cfg.Name), Description: jsii.String("Lambda " + cfg.Name + ": no inbound; HTTPS out to AWS APIs"),
+		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
+		Tags: &map[string]*string{"Name": jsii.String(cfg.Name)},
+	})
+	out := sgrule.TCP(sg.Id(), true, 443, "AWS APIs through the endpoints and the NAT gateways")
+	out.Cidr = "0.0.0.0/0"
+	sgrule.New(c, "sg-out-https", out)
+
+	role, policies := functionRole(c, cfg, logGroup.Arn(), dlq.Arn)
+	fn := lambdafunction.NewLambdaFunction(c, jsii.String("function"), &lambdafunction.LambdaFunctionConfig{
+		FunctionName:   jsii.String(cfg.Name),
+		Description:    jsii.String(cfg.Description),
+		Filename:       asset.Path(),
+		SourceCodeHash: jsii.String(hash.base64),
+		Handler:        jsii.String("bootstrap"),
+		Runtime:        jsii.String("provided.al2023"),
+		Architectures:  jsii.Strings(Architecture),
+		MemorySize:     jsii.Number(float64(cfg.MemoryMiB)),
+		Timeout:        jsii.Number(float64(cfg.TimeoutSeconds)),
+		Role:           role,
+		KmsKeyArn:      cfg.DataKeyArn,
+		Environment:    &lambdafunction.LambdaFunctionEnvironment{Variables: &cfg.Environment},
+		VpcConfig: &lambdafunction.LambdaFunctionVpcConfig{
+			SubnetIds: &cfg.SubnetIDs, SecurityGroupIds: &[]*string{sg.Id()},
+		},
+		TracingConfig:    &lambdafunction.LambdaFunctionTracingConfig{Mode: jsii.String("Active")},
+		DeadLetterConfig: &lambdafunction.LambdaFunctionDeadLetterConfig{TargetArn: dlq.Arn},
+		LoggingConfig:    &lambdafunction.LambdaFunctionLoggingConfig{LogGroup: logGroup.Name(), LogFormat: jsii.String("JSON")},
+		// One run at a time: two overlapping snapshot runs would race each other.
+		ReservedConcurrentExecutions: jsii.Number(1),
+		DependsOn:                    &policies,
+	})
+	if cfg.Schedule != "" {
+		schedule(c, cfg, fn.Arn())
+	}
+	return &Output{
+		FunctionArn: fn.Arn(), FunctionName: fn.FunctionName(), RoleArn: role, LogGroupName: logGroup.Name(),
+		DeadLetterQueue: dlq, SecurityGroupID: sg.Id(),
+	}, nil
+}
+
+func functionRole(scope constructs.Construct, cfg Config, logGroupArn, dlqArn *string) (*string, []cdktf.ITerraformDependable) {
+	trust := iampolicy.Document(scope, "role-trust", iampolicy.Statement{
+		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("lambda.amazonaws.com")}}},
+		Actions:    []string{"sts:AssumeRole"},
+		Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}},
+	})
+	role := iamrole.NewIamRole(scope, jsii.String("role"), &iamrole.IamRoleConfig{Name: jsii.String(cfg.Name), AssumeRolePolicy: trust})
+	var deps []cdktf.ITerraformDependable
+	for _, policy := range []string{"service-role/AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess"} {
+		deps = append(deps, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, jsii.String(filepath.Base(policy)), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+			Role: role.Name(), PolicyArn: jsii.String("arn:aws:iam::aws:policy/" + policy),
+		}))
+	}
+	statements := append([]iampolicy.Statement{{
+		Sid:       "WriteOwnLogs",
+		Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+		Resources: []*string{jsii.String(*logGroupArn + ":*")},
+	}, {
+		Sid:       "DeadLetters",
+		Actions:   []string{"sqs:SendMessage"},
+		Resources: []*string{dlqArn},
+	}, {
+		// The environment and the dead-letter queue are encrypted with the data key.
+		Sid:       "UseDataKey",
+		Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
+		Resources: []*string{cfg.DataKeyArn},
+	}}, cfg.Statements...)
+	deps = append(deps, iamrolepolicy.NewIamRolePolicy(scope, jsii.String("role-policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name: jsii.String(cfg.Name), Role: role.Id(), Policy: iampolicy.Document(scope, "role-policy-document", statements...),
+	}))
+	return role.Arn(), deps
+}
+
+// schedule invokes the function through EventBridge Scheduler (CACHE-3).
+func schedule(scope constructs.Construct, cfg Config, functionArn *string) {
+	trust := iampolicy.Document(scope, "schedule-trust", iampolicy.Statement{
+		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("scheduler.amazonaws.com")}}},
+		Actions:    []string{"sts:AssumeRole"},
+		Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}},
+	})
+	role := iamrole.NewIamRole(scope, jsii.String("schedule-role"), &iamrole.IamRoleConfig{Name: jsii.String(cfg.Name + "-schedule"), AssumeRolePolicy: trust})
+	iamrolepolicy.NewIamRolePolicy(scope, jsii.String("schedule-role-policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name: jsii.String(cfg.Name + "-schedule"), Role: role.Id(),
+		Policy: iampolicy.Document(scope, "schedule-role-policy-document", iampolicy.Statement{
+			Actions: []string{"lambda:InvokeFunction"}, Resources: []*string{functionArn},
+		}),
+	})
+	schedulerschedule.NewSchedulerSchedule(scope, jsii.String("schedule"), &schedulerschedule.SchedulerScheduleConfig{
+		Name:               jsii.String(cfg.Name),
+		ScheduleExpression: jsii.String(cfg.Schedule),
+		FlexibleTimeWindow: &schedulerschedule.SchedulerScheduleFlexibleTimeWindow{Mode: jsii.String("OFF")},
+		Target: &schedulerschedule.SchedulerScheduleTarget{
+			Arn: functionArn, RoleArn: role.Arn(),
+			RetryPolicy: &schedulerschedule.SchedulerScheduleTargetRetryPolicy{MaximumRetryAttempts: jsii.Number(2), MaximumEventAgeInSeconds: jsii.Number(3600)},
+		},
+	})
+}
+
+type digest struct{ hex, base64 string }
+
+var (
+	bundles   = map[string]bundled{}
+	bundlesMu sync.Mutex
+)
+
+type bundled struct {
+	zip  string
+	hash digest
+	err  error
+}
+
+// bundle builds a package once per process (every stack shares the zip) into
+// .build/<package>.zip under the module root; the build is reproducible, so the hash, and
+// with it `cdktf diff`, only changes when the code does.
+func bundle(pkg string) (string, digest, error) {
+	bundlesMu.Lock()
+	defer bundlesMu.Unlock()
+	if b, ok := bundles[pkg]; ok {
+		return b.zip, b.hash, b.err
+	}
+	b := bundled{}
+	root, err := moduleRoot()
+	if err == nil {
+		b.zip = filepath.Join(root, ".build", filepath.Base(pkg)+".zip")
+		_, err = build.Zip(root, pkg, b.zip, Architecture)
+	}
+	if err == nil {
+		var raw []byte
+		raw, err = os.ReadFile(b.zip)
+		sum := sha256.Sum256(raw)
+		b.hash = digest{hex: fmt.Sprintf("%x", sum), base64: base64.StdEncoding.EncodeToString(sum[:])}
+	}
+	b.err = err
+	bundles[pkg] = b
+	return b.zip, b.hash, b.err
+}
+
+// moduleRoot is the directory of go.mod above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory: run synth from the repository")
+		}
+		dir = parent
+	}
+}
