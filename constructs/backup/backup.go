@@ -11,11 +11,9 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/backupselection"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/backupvault"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/backupvaultlockconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 
 	"github.com/smile/infra/config"
-	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/iamrole"
 )
 
 // Tags that select resources, each for one plan (a selection puts a resource under every
@@ -101,20 +99,18 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		}}
 	}
 
-	trust := iampolicy.Document(c, "role-trust", iampolicy.Statement{
-		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("backup.amazonaws.com")}}},
-		Actions:    []string{"sts:AssumeRole"},
+	role, err := iamrole.New(c, "role", iamrole.Config{
+		Name: cfg.Name, Service: "backup.amazonaws.com",
+		ManagedPolicyArns: []string{
+			"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+			"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+		},
 	})
-	role := iamrole.NewIamRole(c, jsii.String("role"), &iamrole.IamRoleConfig{
-		Name: jsii.String(cfg.Name), AssumeRolePolicy: trust,
-	})
-	for _, policy := range []string{"AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"} {
-		iamrolepolicyattachment.NewIamRolePolicyAttachment(c, jsii.String(policy), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-			Role: role.Name(), PolicyArn: jsii.String("arn:aws:iam::aws:policy/service-role/" + policy),
-		})
+	if err != nil {
+		return nil, err
 	}
 	// Selections by tag: a resource joins a plan by carrying its tag.
-	out := &Output{VaultName: vault.Name(), VaultArn: vault.Arn(), RoleArn: role.Arn()}
+	out := &Output{VaultName: vault.Name(), VaultArn: vault.Arn(), RoleArn: role.Arn}
 	for _, tag := range []string{TagDaily, TagContinuous} {
 		planRules, ok := plans[tag]
 		if !ok {
@@ -126,7 +122,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		}
 		plan := backupplan.NewBackupPlan(c, jsii.String(key), &backupplan.BackupPlanConfig{Name: jsii.String(name), Rule: planRules})
 		backupselection.NewBackupSelection(c, jsii.String(key+"-selection"), &backupselection.BackupSelectionConfig{
-			Name: jsii.String(name), PlanId: plan.Id(), IamRoleArn: role.Arn(),
+			Name: jsii.String(name), PlanId: plan.Id(), IamRoleArn: role.Arn,
 			SelectionTag: &[]*backupselection.BackupSelectionSelectionTag{{
 				Type: jsii.String("STRINGEQUALS"), Key: jsii.String(tag), Value: jsii.String("true"),
 			}},

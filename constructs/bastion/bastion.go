@@ -11,9 +11,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/keypair"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
@@ -22,6 +19,7 @@ import (
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/iamrole"
 	"github.com/smile/infra/constructs/sgrule"
 )
 
@@ -79,7 +77,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		KmsKeyId:        cfg.LogsKeyArn,
 	})
 
-	profile := instanceProfile(c, cfg, logGroup.Arn())
+	profile, err := instanceProfile(c, cfg, logGroup.Arn())
+	if err != nil {
+		return nil, err
+	}
 
 	var keyName *string
 	if cfg.SSHPublicKey != "" {
@@ -121,39 +122,33 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	return &Output{InstanceID: host.Id(), SecurityGroupID: sg.Id(), SessionLogGroupName: logGroup.Name()}, nil
 }
 
-// instanceProfile is SSM core, plus the two scoped rights session logging needs: without
-// them Session Manager refuses to start sessions once logging is enforced.
-func instanceProfile(scope constructs.Construct, cfg Config, logGroupArn *string) *string {
-	trust := iampolicy.Document(scope, "role-trust", iampolicy.Statement{
-		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("ec2.amazonaws.com")}}},
-		Actions:    []string{"sts:AssumeRole"},
-	})
-	role := iamrole.NewIamRole(scope, jsii.String("role"), &iamrole.IamRoleConfig{
-		Name: jsii.String(cfg.Name), AssumeRolePolicy: trust,
-	})
-	iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, jsii.String("ssm-core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-		Role: role.Name(), PolicyArn: jsii.String("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
-	})
-	iamrolepolicy.NewIamRolePolicy(scope, jsii.String("session-logging"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String(cfg.Name + "-session-logging"), Role: role.Id(),
-		Policy: iampolicy.Document(scope, "session-logging-policy", iampolicy.Statement{
+// instanceProfile is SSM core, plus the scoped rights session logging needs: without them
+// Session Manager refuses to start sessions once logging is enforced.
+func instanceProfile(scope constructs.Construct, cfg Config, logGroupArn *string) (*string, error) {
+	role, err := iamrole.New(scope, "role", iamrole.Config{
+		Name: cfg.Name, Service: "ec2.amazonaws.com",
+		ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"},
+		Statements: []iampolicy.Statement{{
 			Sid:       "WriteSessionLogs",
 			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
 			Resources: []*string{logGroupArn, jsii.String(*logGroupArn + ":*")},
-		}, iampolicy.Statement{
+		}, {
 			// The agent checks the group exists; DescribeLogGroups has no per-group resource.
 			Sid:       "FindSessionLogGroup",
 			Actions:   []string{"logs:DescribeLogGroups"},
 			Resources: []*string{jsii.String(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", cfg.Region, *cfg.AccountID))},
-		}, iampolicy.Statement{
+		}, {
 			Sid:       "DecryptSessionData",
 			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
 			Resources: []*string{cfg.LogsKeyArn},
-		}),
+		}},
 	})
+	if err != nil {
+		return nil, err
+	}
 	return iaminstanceprofile.NewIamInstanceProfile(scope, jsii.String("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
-		Name: jsii.String(cfg.Name), Role: role.Name(),
-	}).Name()
+		Name: jsii.String(cfg.Name), Role: role.Name,
+	}).Name(), nil
 }
 
 // sessionPreferences sets the account's Session Manager preferences (SEC-6): every shell

@@ -18,14 +18,12 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamopenidconnectprovider"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/iamrole"
 	"github.com/smile/infra/constructs/sgrule"
 )
 
@@ -113,17 +111,20 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	out := &Output{}
 
-	role, rolePolicies := serviceRole(c, "cluster-role", cfg.Name+"-cluster", "eks.amazonaws.com",
-		[]string{"arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"})
 	// EKS encrypts secrets with the key as the cluster role, through IAM (the key policy
 	// delegates to IAM), and only this key.
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("cluster-role-secrets-key"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String(cfg.Name + "-secrets-key"), Role: role.Id(),
-		Policy: iampolicy.Document(c, "cluster-role-secrets-key-policy", iampolicy.Statement{
+	role, err := iamrole.New(c, "cluster-role", iamrole.Config{
+		Name: cfg.Name + "-cluster", Service: "eks.amazonaws.com",
+		ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"},
+		Statements: []iampolicy.Statement{{
+			Sid:       "SecretsKey",
 			Actions:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"},
 			Resources: []*string{cfg.SecretsKeyArn},
-		}),
+		}},
 	})
+	if err != nil {
+		return nil, err
+	}
 
 	// EKS-5: created before the cluster, with our key and retention; otherwise EKS creates
 	// /aws/eks/<name>/cluster itself, unencrypted and kept forever.
@@ -137,6 +138,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	controlPlaneSG, nodeSG := securityGroups(c, cfg)
 	out.ControlPlaneSecurityGroupID, out.NodeSecurityGroupID = controlPlaneSG, nodeSG
 
+	dependsOn := append([]cdktf.ITerraformDependable{logGroup}, role.Policies...)
 	public := len(cfg.PublicEndpointCidrs) > 0
 	vpcConfig := &ekscluster.EksClusterVpcConfig{
 		SubnetIds:             &cfg.SubnetIDs,
@@ -150,7 +152,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	cluster := ekscluster.NewEksCluster(c, jsii.String("cluster"), &ekscluster.EksClusterConfig{
 		Name:      jsii.String(cfg.Name),
 		Version:   jsii.String(cfg.KubernetesVersion),
-		RoleArn:   role.Arn(),
+		RoleArn:   role.Arn,
 		VpcConfig: vpcConfig,
 		AccessConfig: &ekscluster.EksClusterAccessConfig{
 			AuthenticationMode: jsii.String("API"),
@@ -166,7 +168,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		// The managed add-ons below replace the self-managed copies EKS would install.
 		BootstrapSelfManagedAddons: jsii.Bool(false),
 		// The role's policies must outlive the cluster, or EKS cannot delete its ENIs.
-		DependsOn: &[]cdktf.ITerraformDependable{logGroup, rolePolicies[0]},
+		DependsOn: &dependsOn,
 	})
 	out.Name, out.Arn, out.Endpoint = cluster.Name(), cluster.Arn(), cluster.Endpoint()
 	out.CertificateAuthorityData = cluster.CertificateAuthority().Get(jsii.Number(0)).Data()
@@ -191,7 +193,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	out.AddonRoleArns = roles
 	networking := installAddons(c, cfg, cluster, roles, beforeNodes, nil)
 	var groups []cdktf.ITerraformDependable
-	out.NodeRoleArn, groups = nodeGroups(c, cfg, cluster, nodeSG, networking)
+	out.NodeRoleArn, groups, err = nodeGroups(c, cfg, cluster, nodeSG, networking)
+	if err != nil {
+		return nil, err
+	}
 	var afterNodes []string
 	for _, name := range config.AddonNames() {
 		if !slices.Contains(beforeNodes, name) {
@@ -258,28 +263,6 @@ func securityGroups(scope constructs.Construct, cfg Config) (controlPlane, nodes
 		rule("control-plane-in-"+client.Name, https(controlPlane, false, client.SecurityGroupID, "Kubernetes API from the "+client.Name))
 	}
 	return controlPlane, nodes
-}
-
-// serviceRole is a role an AWS service assumes, with AWS managed policies attached; it
-// returns the attachments for resources that must wait for them.
-func serviceRole(scope constructs.Construct, id, name, service string, managedPolicies []string) (iamrole.IamRole, []cdktf.ITerraformDependable) {
-	trust := iampolicy.Document(scope, id+"-trust", iampolicy.Statement{
-		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String(service)}}},
-		Actions:    []string{"sts:AssumeRole"},
-	})
-	role := iamrole.NewIamRole(scope, jsii.String(id), &iamrole.IamRoleConfig{Name: jsii.String(name), AssumeRolePolicy: trust})
-	return role, attachManagedPolicies(constructs.NewConstruct(scope, jsii.String(id+"-policies")), role.Name(), managedPolicies)
-}
-
-// attachManagedPolicies attaches AWS managed policies, each keyed by its name so the list
-// can be reordered without replacing an attachment.
-func attachManagedPolicies(scope constructs.Construct, roleName *string, arns []string) []cdktf.ITerraformDependable {
-	var out []cdktf.ITerraformDependable
-	for _, arn := range arns {
-		out = append(out, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, jsii.String(arn[strings.LastIndex(arn, "/")+1:]),
-			&iamrolepolicyattachment.IamRolePolicyAttachmentConfig{Role: roleName, PolicyArn: jsii.String(arn)}))
-	}
-	return out
 }
 
 var nonKeyChars = regexp.MustCompile(`[^A-Za-z0-9-]+`)

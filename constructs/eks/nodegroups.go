@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/smile/infra/config"
+	"github.com/smile/infra/constructs/iamrole"
 )
 
 // NodeRolePolicies are the only managed policies the node role has. The VPC CNI, the CSI
@@ -38,14 +39,17 @@ const (
 
 // nodeGroups creates the node role and one launch template and managed node group per
 // configured group. They wait for dependsOn (the add-ons nodes need to become ready).
-func nodeGroups(scope constructs.Construct, cfg Config, cluster ekscluster.EksCluster, nodeSG *string, dependsOn []cdktf.ITerraformDependable) (roleArn *string, groups []cdktf.ITerraformDependable) {
-	role, policies := serviceRole(scope, "node-role", cfg.Name+"-node", "ec2.amazonaws.com", NodeRolePolicies)
-	// Nodes join only with these policies, and must be gone before they are detached.
-	dependsOn = append(dependsOn, policies...)
-	for _, g := range cfg.Cluster.ActiveNodeGroups() {
-		groups = append(groups, nodeGroup(scope, cfg, cluster, g, role.Arn(), nodeSG, dependsOn))
+func nodeGroups(scope constructs.Construct, cfg Config, cluster ekscluster.EksCluster, nodeSG *string, dependsOn []cdktf.ITerraformDependable) (roleArn *string, groups []cdktf.ITerraformDependable, err error) {
+	role, err := iamrole.New(scope, "node-role", iamrole.Config{Name: cfg.Name + "-node", Service: "ec2.amazonaws.com", ManagedPolicyArns: NodeRolePolicies})
+	if err != nil {
+		return nil, nil, err
 	}
-	return role.Arn(), groups
+	// Nodes join only with these policies, and must be gone before they are detached.
+	dependsOn = append(dependsOn, role.Policies...)
+	for _, g := range cfg.Cluster.ActiveNodeGroups() {
+		groups = append(groups, nodeGroup(scope, cfg, cluster, g, role.Arn, nodeSG, dependsOn))
+	}
+	return role.Arn, groups, nil
 }
 
 func nodeGroup(scope constructs.Construct, cfg Config, cluster ekscluster.EksCluster, g config.NodeGroup, roleArn, nodeSG *string, dependsOn []cdktf.ITerraformDependable) eksnodegroup.EksNodeGroup {

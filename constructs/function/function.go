@@ -15,9 +15,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
@@ -25,6 +22,7 @@ import (
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/iamrole"
 	"github.com/smile/infra/constructs/queues"
 	"github.com/smile/infra/constructs/sgrule"
 	"github.com/smile/infra/lambda/build"
@@ -102,7 +100,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	out.Cidr = "0.0.0.0/0"
 	sgrule.New(c, "sg-out-https", out)
 
-	role, policies := functionRole(c, cfg, logGroup.Arn(), dlq.Arn)
+	role, err := functionRole(c, cfg, logGroup.Arn(), dlq.Arn)
+	if err != nil {
+		return nil, err
+	}
 	fn := lambdafunction.NewLambdaFunction(c, jsii.String("function"), &lambdafunction.LambdaFunctionConfig{
 		FunctionName:   jsii.String(cfg.Name),
 		Description:    jsii.String(cfg.Description),
@@ -113,7 +114,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Architectures:  jsii.Strings(Architecture),
 		MemorySize:     jsii.Number(float64(cfg.MemoryMiB)),
 		Timeout:        jsii.Number(float64(cfg.TimeoutSeconds)),
-		Role:           role,
+		Role:           role.Arn,
 		KmsKeyArn:      cfg.DataKeyArn,
 		Environment:    &lambdafunction.LambdaFunctionEnvironment{Variables: &cfg.Environment},
 		VpcConfig: &lambdafunction.LambdaFunctionVpcConfig{
@@ -124,73 +125,62 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		LoggingConfig:    &lambdafunction.LambdaFunctionLoggingConfig{LogGroup: logGroup.Name(), LogFormat: jsii.String("JSON")},
 		// One run at a time: two overlapping snapshot runs would race each other.
 		ReservedConcurrentExecutions: jsii.Number(1),
-		DependsOn:                    &policies,
+		DependsOn:                    &role.Policies,
 	})
 	if cfg.Schedule != "" {
-		schedule(c, cfg, fn.Arn())
+		if err := schedule(c, cfg, fn.Arn()); err != nil {
+			return nil, err
+		}
 	}
 	return &Output{
-		FunctionArn: fn.Arn(), FunctionName: fn.FunctionName(), RoleArn: role, LogGroupName: logGroup.Name(),
+		FunctionArn: fn.Arn(), FunctionName: fn.FunctionName(), RoleArn: role.Arn, LogGroupName: logGroup.Name(),
 		DeadLetterQueue: dlq, SecurityGroupID: sg.Id(),
 	}, nil
 }
 
-func functionRole(scope constructs.Construct, cfg Config, logGroupArn, dlqArn *string) (*string, []cdktf.ITerraformDependable) {
-	trust := iampolicy.Document(scope, "role-trust", iampolicy.Statement{
-		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("lambda.amazonaws.com")}}},
-		Actions:    []string{"sts:AssumeRole"},
-		Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}},
+func functionRole(scope constructs.Construct, cfg Config, logGroupArn, dlqArn *string) (*iamrole.Role, error) {
+	return iamrole.New(scope, "role", iamrole.Config{
+		Name: cfg.Name, Service: "lambda.amazonaws.com", SourceAccount: cfg.AccountID,
+		ManagedPolicyArns: []string{
+			"arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+			"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+		},
+		Statements: append([]iampolicy.Statement{{
+			Sid:       "WriteOwnLogs",
+			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+			Resources: []*string{jsii.String(*logGroupArn + ":*")},
+		}, {
+			Sid:       "DeadLetters",
+			Actions:   []string{"sqs:SendMessage"},
+			Resources: []*string{dlqArn},
+		}, {
+			// The environment and the dead-letter queue are encrypted with the data key.
+			Sid:       "UseDataKey",
+			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			Resources: []*string{cfg.DataKeyArn},
+		}}, cfg.Statements...),
 	})
-	role := iamrole.NewIamRole(scope, jsii.String("role"), &iamrole.IamRoleConfig{Name: jsii.String(cfg.Name), AssumeRolePolicy: trust})
-	var deps []cdktf.ITerraformDependable
-	for _, policy := range []string{"service-role/AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess"} {
-		deps = append(deps, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, jsii.String(filepath.Base(policy)), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-			Role: role.Name(), PolicyArn: jsii.String("arn:aws:iam::aws:policy/" + policy),
-		}))
-	}
-	statements := append([]iampolicy.Statement{{
-		Sid:       "WriteOwnLogs",
-		Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-		Resources: []*string{jsii.String(*logGroupArn + ":*")},
-	}, {
-		Sid:       "DeadLetters",
-		Actions:   []string{"sqs:SendMessage"},
-		Resources: []*string{dlqArn},
-	}, {
-		// The environment and the dead-letter queue are encrypted with the data key.
-		Sid:       "UseDataKey",
-		Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
-		Resources: []*string{cfg.DataKeyArn},
-	}}, cfg.Statements...)
-	deps = append(deps, iamrolepolicy.NewIamRolePolicy(scope, jsii.String("role-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String(cfg.Name), Role: role.Id(), Policy: iampolicy.Document(scope, "role-policy-document", statements...),
-	}))
-	return role.Arn(), deps
 }
 
 // schedule invokes the function through EventBridge Scheduler (CACHE-3).
-func schedule(scope constructs.Construct, cfg Config, functionArn *string) {
-	trust := iampolicy.Document(scope, "schedule-trust", iampolicy.Statement{
-		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("scheduler.amazonaws.com")}}},
-		Actions:    []string{"sts:AssumeRole"},
-		Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}},
+func schedule(scope constructs.Construct, cfg Config, functionArn *string) error {
+	role, err := iamrole.New(scope, "schedule-role", iamrole.Config{
+		Name: cfg.Name + "-schedule", Service: "scheduler.amazonaws.com", SourceAccount: cfg.AccountID,
+		Statements: []iampolicy.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []*string{functionArn}}},
 	})
-	role := iamrole.NewIamRole(scope, jsii.String("schedule-role"), &iamrole.IamRoleConfig{Name: jsii.String(cfg.Name + "-schedule"), AssumeRolePolicy: trust})
-	iamrolepolicy.NewIamRolePolicy(scope, jsii.String("schedule-role-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String(cfg.Name + "-schedule"), Role: role.Id(),
-		Policy: iampolicy.Document(scope, "schedule-role-policy-document", iampolicy.Statement{
-			Actions: []string{"lambda:InvokeFunction"}, Resources: []*string{functionArn},
-		}),
-	})
+	if err != nil {
+		return err
+	}
 	schedulerschedule.NewSchedulerSchedule(scope, jsii.String("schedule"), &schedulerschedule.SchedulerScheduleConfig{
 		Name:               jsii.String(cfg.Name),
 		ScheduleExpression: jsii.String(cfg.Schedule),
 		FlexibleTimeWindow: &schedulerschedule.SchedulerScheduleFlexibleTimeWindow{Mode: jsii.String("OFF")},
 		Target: &schedulerschedule.SchedulerScheduleTarget{
-			Arn: functionArn, RoleArn: role.Arn(),
+			Arn: functionArn, RoleArn: role.Arn,
 			RetryPolicy: &schedulerschedule.SchedulerScheduleTargetRetryPolicy{MaximumRetryAttempts: jsii.Number(2), MaximumEventAgeInSeconds: jsii.Number(3600)},
 		},
 	})
+	return nil
 }
 
 type digest struct{ hex, base64 string }

@@ -13,13 +13,11 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretrotation"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/smile/infra/config"
-	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/iamrole"
 )
 
 // LogExports are the MySQL logs sent to CloudWatch (DB-2).
@@ -144,7 +142,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	}
 	if d.MonitoringIntervalSeconds > 0 {
 		instance.MonitoringInterval = jsii.Number(float64(d.MonitoringIntervalSeconds))
-		instance.MonitoringRoleArn = monitoringRole(c, cfg.Name)
+		// DB-2: enhanced monitoring publishes OS metrics through this role.
+		role, err := iamrole.New(c, "monitoring-role", iamrole.Config{
+			Name: cfg.Name + "-monitoring", Service: "monitoring.rds.amazonaws.com",
+			ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		instance.MonitoringRoleArn = role.Arn
 	}
 	db := dbinstance.NewDbInstance(c, jsii.String("instance"), instance)
 
@@ -158,21 +164,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		},
 	})
 	return &Output{Arn: db.Arn(), Endpoint: db.Endpoint(), Identifier: db.Identifier(), MasterSecretArn: secretArn}, nil
-}
-
-// monitoringRole lets RDS publish enhanced-monitoring metrics (DB-2).
-func monitoringRole(scope constructs.Construct, name string) *string {
-	trust := iampolicy.Document(scope, "monitoring-trust", iampolicy.Statement{
-		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("monitoring.rds.amazonaws.com")}}},
-		Actions:    []string{"sts:AssumeRole"},
-	})
-	role := iamrole.NewIamRole(scope, jsii.String("monitoring-role"), &iamrole.IamRoleConfig{
-		Name: jsii.String(name + "-monitoring"), AssumeRolePolicy: trust,
-	})
-	iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, jsii.String("monitoring-policy"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-		Role: role.Name(), PolicyArn: jsii.String("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"),
-	})
-	return role.Arn()
 }
 
 func sortedKeys(m map[string]string) []string {
