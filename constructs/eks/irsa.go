@@ -2,15 +2,14 @@ package eks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 
 	"github.com/smile/infra/constructs/iampolicy"
+	servicerole "github.com/smile/infra/constructs/iamrole"
 )
 
 // OIDC is a cluster's OpenID Connect identity provider, which IAM trusts for IRSA (EKS-6).
@@ -64,10 +63,7 @@ func NewIrsaRole(scope constructs.Construct, id string, cfg IrsaRoleConfig) (*Ir
 		Name:             jsii.String(cfg.Name),
 		AssumeRolePolicy: trust,
 	})
-	for _, arn := range cfg.ManagedPolicyArns {
-		iamrolepolicyattachment.NewIamRolePolicyAttachment(c, jsii.String(arn[strings.LastIndex(arn, "/")+1:]),
-			&iamrolepolicyattachment.IamRolePolicyAttachmentConfig{Role: role.Name(), PolicyArn: jsii.String(arn)})
-	}
+	servicerole.AttachManagedPolicies(c, role.Name(), cfg.ManagedPolicyArns)
 	if len(cfg.Statements) > 0 {
 		iamrolepolicy.NewIamRolePolicy(c, jsii.String("inline"), &iamrolepolicy.IamRolePolicyConfig{
 			Name: jsii.String(cfg.Name), Role: role.Id(), Policy: iampolicy.Document(c, "inline-policy", cfg.Statements...),

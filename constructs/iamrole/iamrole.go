@@ -26,8 +26,7 @@ type Config struct {
 	// SourceAccount, when set, lets the service assume the role only on behalf of this
 	// account (confused-deputy protection); not every service sends it.
 	SourceAccount *string
-	// ManagedPolicyArns are attached as they are, each keyed by its name so the list can be
-	// reordered without replacing an attachment.
+	// ManagedPolicyArns are attached as they are (AttachManagedPolicies).
 	ManagedPolicyArns []string
 	// Statements become one inline policy named after the role.
 	Statements []iampolicy.Statement
@@ -59,14 +58,22 @@ func New(scope constructs.Construct, id string, cfg Config) (*Role, error) {
 	}
 	role := iamrole.NewIamRole(c, jsii.String("role"), roleConfig)
 	out := &Role{Arn: role.Arn(), Name: role.Name(), ID: role.Id()}
-	for _, arn := range cfg.ManagedPolicyArns {
-		out.Policies = append(out.Policies, iamrolepolicyattachment.NewIamRolePolicyAttachment(c, jsii.String(arn[strings.LastIndex(arn, "/")+1:]),
-			&iamrolepolicyattachment.IamRolePolicyAttachmentConfig{Role: role.Name(), PolicyArn: jsii.String(arn)}))
-	}
+	out.Policies = AttachManagedPolicies(c, role.Name(), cfg.ManagedPolicyArns)
 	if len(cfg.Statements) > 0 {
 		out.Policies = append(out.Policies, iamrolepolicy.NewIamRolePolicy(c, jsii.String("inline"), &iamrolepolicy.IamRolePolicyConfig{
 			Name: jsii.String(cfg.Name), Role: role.Id(), Policy: iampolicy.Document(c, "inline-policy", cfg.Statements...),
 		}))
 	}
 	return out, nil
+}
+
+// AttachManagedPolicies attaches AWS managed policies to a role, each keyed by its name so
+// the list can be reordered without replacing an attachment.
+func AttachManagedPolicies(scope constructs.Construct, roleName *string, arns []string) []cdktf.ITerraformDependable {
+	var out []cdktf.ITerraformDependable
+	for _, arn := range arns {
+		out = append(out, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, jsii.String(arn[strings.LastIndex(arn, "/")+1:]),
+			&iamrolepolicyattachment.IamRolePolicyAttachmentConfig{Role: roleName, PolicyArn: jsii.String(arn)}))
+	}
+	return out
 }
