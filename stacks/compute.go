@@ -42,8 +42,7 @@ func (b *builder) compute(net *network.Output, k *keys) *clusters {
 
 	cluster := func(id, purpose string, c config.Cluster) *eks.Output {
 		out, err := eks.New(b.stack, id, eks.Config{
-			Name: env.Prefix() + "-" + purpose, Region: env.Region, AccountID: k.accountID,
-			KubernetesVersion: comp.KubernetesVersion, Cluster: c, Addons: comp.Addons,
+			Name: env.Prefix() + "-" + purpose, KubernetesVersion: comp.KubernetesVersion, Cluster: c, Addons: comp.Addons,
 			VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs, AppSecurityGroupID: net.SecurityGroups.App,
 			APIClients:          []eks.APIClient{{Name: "bastion", SecurityGroupID: host.SecurityGroupID}},
 			PublicEndpointCidrs: comp.PublicEndpointCidrs, Admins: admins,

@@ -88,9 +88,9 @@ func (b *builder) data(net *network.Output, k *keys) *data {
 // daily by itself (CACHE-3, CMP-3).
 func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) {
 	env := b.env
+	// The function's name is also the prefix of the snapshots it makes and may delete.
 	name := env.Prefix() + "-redis-snapshot"
-	prefix := name
-	snapshots := jsii.String(fmt.Sprintf("arn:aws:elasticache:%s:%s:snapshot:%s-*", env.Region, *k.accountID, prefix))
+	snapshots := jsii.String(fmt.Sprintf("arn:aws:elasticache:%s:%s:snapshot:%s-*", env.Region, *k.accountID, name))
 	fn, err := function.New(b.stack, "redis-snapshot", function.Config{
 		Name: name, Description: "Snapshots the Redis replication group and prunes its old snapshots (CACHE-3)",
 		Package: "./lambda/redis-snapshot", Region: env.Region, AccountID: k.accountID,
@@ -98,7 +98,7 @@ func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) 
 		DataKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
 		Environment: map[string]*string{
 			"REPLICATION_GROUP_ID": c.ReplicationGroupID,
-			"SNAPSHOT_PREFIX":      jsii.String(prefix),
+			"SNAPSHOT_PREFIX":      jsii.String(name),
 			"RETENTION_HOURS":      jsii.String(strconv.Itoa(env.Cache.ScheduledSnapshotRetentionHours)),
 		},
 		// Exactly the calls the function makes, on this group and its own snapshots.

@@ -58,8 +58,6 @@ func AdminKey(arn string) string {
 type Config struct {
 	// Name of the cluster, e.g. smile5-dev-app (ENV-2); also the prefix of everything it owns.
 	Name              string
-	Region            string
-	AccountID         *string
 	KubernetesVersion string
 	Cluster           config.Cluster
 	// Addons maps every add-on of config.AddonNames to its version.
@@ -270,7 +268,7 @@ var nonKeyChars = regexp.MustCompile(`[^A-Za-z0-9-]+`)
 func (cfg Config) check() error {
 	var missing []string
 	for field, v := range map[string]*string{
-		"AccountID": cfg.AccountID, "VpcID": cfg.VpcID, "AppSecurityGroupID": cfg.AppSecurityGroupID,
+		"VpcID": cfg.VpcID, "AppSecurityGroupID": cfg.AppSecurityGroupID,
 		"SecretsKeyArn": cfg.SecretsKeyArn, "LogsKeyArn": cfg.LogsKeyArn, "NodeVolumeKeyArn": cfg.NodeVolumeKeyArn,
 	} {
 		if v == nil {
@@ -278,8 +276,8 @@ func (cfg Config) check() error {
 		}
 	}
 	switch {
-	case cfg.Name == "" || cfg.Region == "" || cfg.KubernetesVersion == "":
-		return fmt.Errorf("eks: Name, Region and KubernetesVersion are required")
+	case cfg.Name == "" || cfg.KubernetesVersion == "":
+		return fmt.Errorf("eks: Name and KubernetesVersion are required")
 	case len(missing) > 0:
 		slices.Sort(missing)
 		return fmt.Errorf("eks %s: %s required", cfg.Name, strings.Join(missing, ", "))

@@ -13,8 +13,7 @@ func validConfig() Config {
 	env := config.Dev()
 	arn := jsii.String("arn:aws:kms:ap-southeast-3:123456789012:key/x")
 	return Config{
-		Name: "smile5-dev-app", Region: env.Region, AccountID: jsii.String("123456789012"),
-		KubernetesVersion: env.Compute.KubernetesVersion, Cluster: env.Compute.Application, Addons: env.Compute.Addons,
+		Name: "smile5-dev-app", KubernetesVersion: env.Compute.KubernetesVersion, Cluster: env.Compute.Application, Addons: env.Compute.Addons,
 		VpcID: jsii.String("vpc-1"), SubnetIDs: []*string{jsii.String("subnet-a"), jsii.String("subnet-b")},
 		AppSecurityGroupID: jsii.String("sg-1"),
 		Admins:             []Admin{{Key: "environment", Arn: jsii.String("arn:aws:iam::123456789012:role/admin")}},
