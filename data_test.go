@@ -341,7 +341,8 @@ func TestS3Buckets(t *testing.T) {
 				if sse["sse_algorithm"] != "AES256" {
 					t.Errorf("%s: the logs bucket must use SSE-S3 (log delivery cannot write SSE-KMS): %v", what, sse)
 				}
-			} else if sse["sse_algorithm"] != "aws:kms" || sse["kms_master_key_id"] != key(t, s, "data").Ref("arn") || rule["bucket_key_enabled"] != true {
+			} else if want := map[bool]string{true: "assets", false: "data"}[purpose == buckets.Assets]; sse["sse_algorithm"] != "aws:kms" ||
+				sse["kms_master_key_id"] != key(t, s, want).Ref("arn") || rule["bucket_key_enabled"] != true {
 				t.Errorf("%s: encryption %v", what, rule)
 			}
 			policy := byBucket("aws_s3_bucket_policy", bucket)

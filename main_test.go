@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,39 +105,47 @@ func terraform(t *testing.T, dir string, args ...string) []byte {
 	return out
 }
 
-// RES-1, ENV-2: one AWS provider, in Jakarta, tagging everything once through default_tags.
+// RES-1, RES-2, ENV-2: the AWS provider in Jakarta, and the us-east-1 alias for CloudFront's
+// certificate and web ACL (useast1_test.go checks what uses it); both tag everything once
+// through default_tags.
 func TestProviderRegionAndDefaultTags(t *testing.T) {
 	stacksByName := synthReal(t)
 	for _, name := range stackNames() {
 		env := envOf(name)
 		s := stacksByName[name]
 		providers := s.doc["provider"].(map[string]any)["aws"].([]any)
-		if len(providers) != 1 {
-			t.Fatalf("%s: %d aws providers, want 1 (the us-east-1 alias of RES-2 comes with the edge tier)", name, len(providers))
+		regions := map[string]string{}
+		for _, raw := range providers {
+			p := raw.(map[string]any)
+			alias, _ := p["alias"].(string)
+			regions[alias], _ = p["region"].(string)
+			tags := p["default_tags"].([]any)[0].(map[string]any)["tags"].(map[string]any)
+			want := map[string]any{"Project": "smile", "Environment": env.Name, "ManagedBy": "cdktf"}
+			if !reflect.DeepEqual(tags, want) {
+				t.Errorf("%s: provider %q default tags %v, want %v", name, alias, tags, want)
+			}
 		}
-		p := providers[0].(map[string]any)
-		if p["region"] != "ap-southeast-3" {
-			t.Errorf("%s: provider region %v, want ap-southeast-3", name, p["region"])
-		}
-		tags := p["default_tags"].([]any)[0].(map[string]any)["tags"].(map[string]any)
-		want := map[string]any{"Project": "smile", "Environment": env.Name, "ManagedBy": "cdktf"}
-		if !reflect.DeepEqual(tags, want) {
-			t.Errorf("%s: default tags %v, want %v", name, tags, want)
+		if want := map[string]string{"": "ap-southeast-3", stacks.GlobalProviderAlias: "us-east-1"}; !reflect.DeepEqual(regions, want) {
+			t.Errorf("%s: providers by alias and region %v, want %v", name, regions, want)
 		}
 		// Every name the stack gives carries the environment: smile5-<env>-..., also inside
 		// log-group paths and KMS aliases. Where AWS dictates a path (/aws/eks/<cluster>/cluster,
 		// /aws/rds/instance/<id>/error, /aws/lambda/<function>), it is the resource's own
-		// segment that carries it. The one exception is the account's Session Manager
-		// preferences document, whose name AWS fixes.
+		// segment that carries it; WAF logs go only to groups named aws-waf-logs-<name>.
+		// The exceptions: the account's Session Manager preferences document, whose name
+		// AWS fixes, and DNS names, which are the public names of Edge.Domain.
 		prefix := "smile5-" + env.Name + "-"
 		for _, typ := range s.resourceTypes() {
+			if strings.HasPrefix(typ, "aws_route53_") {
+				continue
+			}
 			for _, r := range s.resources(typ) {
 				for _, n := range []string{r.tag("Name"), r.str("name")} {
-					if n == "" || n == bastion.SessionPreferencesDocument {
+					if n == "" || n == bastion.SessionPreferencesDocument || n == "$default" { // API Gateway's default stage
 						continue
 					}
 					path := strings.TrimPrefix(n, "alias/")
-					if dictated := regexp.MustCompile(`^/aws/(eks|rds/instance|lambda)/`); dictated.MatchString(path) {
+					if dictated := regexp.MustCompile(`^(/aws/(eks|rds/instance|lambda)/|aws-waf-logs-)`); dictated.MatchString(path) {
 						path = dictated.ReplaceAllString(path, "")
 					}
 					path = strings.TrimPrefix(path, "/")
@@ -300,7 +309,7 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 				for _, v := range byName.(map[string]any) {
 					attrs := v.(map[string]any)
 					for attr := range e.Overrides {
-						delete(attrs, attr)
+						deletePath(attrs, strings.Split(attr, "."))
 					}
 					if !adjusted {
 						continue
@@ -327,6 +336,25 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 	if a, b := strip(emulated.doc, true), strip(real.doc, false); !reflect.DeepEqual(a, b) {
 		t.Errorf("the emulator synth differs from the real one beyond the listed adjustments:\n%s",
 			firstDifference(string(prettyValue(t, b)), string(prettyValue(t, a))))
+	}
+}
+
+// deletePath removes the value at an override path such as
+// "ordered_cache_behavior.0.response_headers_policy_id" (maps by key, lists by index).
+func deletePath(v any, path []string) {
+	switch node := v.(type) {
+	case map[string]any:
+		if len(path) == 1 {
+			delete(node, path[0])
+			return
+		}
+		deletePath(node[path[0]], path[1:])
+	case []any:
+		i, err := strconv.Atoi(path[0])
+		if err != nil || i >= len(node) || len(path) == 1 {
+			return
+		}
+		deletePath(node[i], path[1:])
 	}
 }
 

@@ -305,7 +305,7 @@ func securityGroupRules(t *testing.T, s *synthesized) []sgRule {
 }
 
 // net5Groups are the security groups of NET-5, which the network owns.
-var net5Groups = []string{"alb", "app", "database", "cache", "efs", "endpoints"}
+var net5Groups = []string{"alb", "vpc-link", "app", "database", "cache", "efs", "endpoints"}
 
 // NET-5: the security groups allow exactly the listed traffic; the database group has no
 // egress; the VPC's default group allows nothing.
@@ -327,7 +327,8 @@ func TestNET5SecurityGroups(t *testing.T) {
 			got[key{r.group, r.egress}] = append(got[key{r.group, r.egress}], fmt.Sprintf("%d from/to %s", r.port, r.peer))
 		}
 		want := map[key][]string{
-			{p + "alb", false}:       {"443 from/to 0.0.0.0/0", "80 from/to 0.0.0.0/0"},
+			{p + "alb", false}:       {"443 from/to sg:" + p + "vpc-link"},
+			{p + "vpc-link", true}:   {"443 from/to sg:" + p + "alb"},
 			{p + "alb", true}:        {"443 from/to sg:" + p + "app", "8080 from/to sg:" + p + "app"},
 			{p + "app", false}:       {"443 from/to sg:" + p + "alb", "8080 from/to sg:" + p + "alb"},
 			{p + "app", true}:        {"443 from/to 0.0.0.0/0", "80 from/to 0.0.0.0/0", "3306 from/to sg:" + p + "database", "6379 from/to sg:" + p + "cache", "2049 from/to sg:" + p + "efs"},
@@ -357,25 +358,20 @@ func TestNET5SecurityGroups(t *testing.T) {
 	}
 }
 
-// NET-5: with AlbIngress "cloudfront" the load balancer accepts only CloudFront's
-// origin-facing prefix list, never the whole internet.
-func TestNET5CloudFrontOnlyAlb(t *testing.T) {
-	s := synthVariants(t)["smile-prod"]
-	lists := s.block("data", "aws_ec2_managed_prefix_list")
-	if len(lists) != 1 || lists[0].str("name") != "com.amazonaws.global.cloudfront.origin-facing" {
-		t.Fatalf("CloudFront prefix list lookup: %v", lists)
-	}
-	ref := fmt.Sprintf("${data.%s.%s.id}", lists[0].Type, lists[0].Name)
-	var albIngress []string
-	for _, r := range securityGroupRules(t, s) {
-		if r.group == "smile5-prod-alb" && !r.egress {
-			albIngress = append(albIngress, fmt.Sprintf("%d from %s", r.port, r.peer))
+// NET-5, EDGE-5: nothing on the internet reaches the load balancer directly: it is
+// internal, and its only ingress is HTTPS from the API Gateway VPC link.
+func TestNET5LoadBalancerOnlyBehindVpcLink(t *testing.T) {
+	for name, s := range synthReal(t) {
+		for _, r := range securityGroupRules(t, s) {
+			if !r.egress && (r.peer == "0.0.0.0/0" || strings.HasPrefix(r.peer, "pl:")) {
+				t.Errorf("%s: %s is open to %s on %d", name, r.group, r.peer, r.port)
+			}
 		}
-	}
-	sort.Strings(albIngress)
-	want := []string{"443 from pl:" + ref, "80 from pl:" + ref}
-	if !reflect.DeepEqual(albIngress, want) {
-		t.Errorf("ALB ingress %v, want %v", albIngress, want)
+		for _, lb := range s.resources("aws_lb") {
+			if !lb.boolean("internal") {
+				t.Errorf("%s: load balancer %s is not internal", name, lb.Name)
+			}
+		}
 	}
 }
 

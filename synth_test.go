@@ -32,16 +32,19 @@ var (
 	synthOnce sync.Once
 	synthErr  error
 	// real holds smile-dev, smile-staging, smile-prod as a real deployment synthesizes them;
-	// variants holds smile-dev for the emulator, and smile-prod with remote state and the
-	// load balancer open to CloudFront only.
+	// variants holds smile-dev for the emulator, and smile-prod with remote state, an
+	// existing hosted zone and a canary.
 	real     map[string]*synthesized
 	variants map[string]*synthesized
+	// canary is smile-dev with a 90/10 split and nothing else changed (EDGE-4).
+	canary *synthesized
 )
 
-// The smile-prod variant: remote state, the load balancer open to CloudFront only, a
-// public cluster endpoint for one network, two more cluster admins and a bastion key pair.
+// The smile-prod variant: remote state, an existing hosted zone, a 90/10 canary, a public
+// cluster endpoint for one network, two more cluster admins and a bastion key pair.
 const (
 	stateBucketForTest  = "smile-terraform-state"
+	variantHostedZoneID = "Z0123456789ABCDEFGHIJ"
 	variantSSHPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIowacH1dbAeUxS1nUEieIdVexw1KhLEPQFMglaJZ96R ops@smile.test"
 )
 
@@ -79,11 +82,20 @@ func synthAll(t testing.TB) {
 		dev, prod := config.Dev(), config.Prod()
 		dev.Deployment.EmulatorEndpoint = emulatorTestEndpoint
 		prod.Deployment.StateBucket = stateBucketForTest
-		prod.Network.AlbIngress = config.AlbIngressCloudFront
+		prod.Edge.HostedZoneID = variantHostedZoneID
+		prod.Edge.Traffic.BlueWeight, prod.Edge.Traffic.GreenWeight = 90, 10
 		prod.Compute.PublicEndpointCidrs = variantPublicEndpointCidrs
 		prod.Compute.AdminRoleArns = variantAdminRoleArns
 		prod.Compute.Bastion.SSHPublicKey = variantSSHPublicKey
 		variants, synthErr = synthApp(filepath.Join(dir, "variants"), []config.Environment{dev, prod})
+		if synthErr != nil {
+			return
+		}
+		shifted := config.Dev()
+		shifted.Edge.Traffic.BlueWeight, shifted.Edge.Traffic.GreenWeight = 90, 10
+		var out map[string]*synthesized
+		out, synthErr = synthApp(filepath.Join(dir, "canary"), []config.Environment{shifted})
+		canary = out[shifted.StackName()]
 	})
 	if synthErr != nil {
 		t.Fatalf("synth: %v", synthErr)
@@ -95,6 +107,13 @@ func synthReal(t testing.TB) map[string]*synthesized {
 	t.Helper()
 	synthAll(t)
 	return real
+}
+
+// synthCanary returns smile-dev after a traffic shift.
+func synthCanary(t testing.TB) *synthesized {
+	t.Helper()
+	synthAll(t)
+	return canary
 }
 
 // synthVariants returns smile-dev for the emulator, and the smile-prod variant.

@@ -30,6 +30,7 @@ type Environment struct {
 	Buckets       Buckets
 	FileSystem    FileSystem
 	Backup        Backup
+	Edge          Edge
 	Observability Observability
 	Deployment    Deployment
 }
@@ -43,9 +44,6 @@ type Network struct {
 	DatabaseSubnetCidrs []string
 	// SingleNatGateway trades AZ-independent egress for cost; only dev may use it (NET-3).
 	SingleNatGateway bool
-	// AlbIngress is who may reach the load balancer on 443: "internet" or "cloudfront"
-	// (the CloudFront origin-facing managed prefix list) (NET-5).
-	AlbIngress string
 }
 
 // Services is the replica range of each microservice (ENV table).
@@ -122,7 +120,6 @@ func defaultNetwork() Network {
 		PublicSubnetCidrs:   []string{"10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"},
 		PrivateSubnetCidrs:  []string{"10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/19"},
 		DatabaseSubnetCidrs: []string{"10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"},
-		AlbIngress:          AlbIngressInternet,
 	}
 }
 
@@ -140,6 +137,7 @@ func base(name string) Environment {
 		Buckets:           defaultBuckets(""),
 		FileSystem:        FileSystem{ProvisionedThroughputMiBps: 100},
 		Backup:            defaultBackup(),
+		Edge:              defaultEdge(name + ".smile.example.org"),
 	}
 }
 
@@ -169,6 +167,7 @@ func Dev() Environment {
 	env.Backup.ContinuousDatabaseBackup = false
 	env.Backup.VaultChangeableForDays = 0
 	env.Buckets.AuditObjectLockMode = "GOVERNANCE"
+	env.Edge.Api = Api{ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50}
 	return env
 }
 
@@ -182,6 +181,7 @@ func Staging() Environment {
 		BackupRetentionDays: 7, PerformanceInsights: true, MonitoringIntervalSeconds: 60,
 	})
 	env.Cache.NodeType, env.Cache.Shards = "cache.r6g.large", 2
+	env.Edge.Api = Api{ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100}
 	return env
 }
 
@@ -202,6 +202,13 @@ func Prod() Environment {
 	// CACHE-1: 2 shards of 1 primary + 2 replicas.
 	env.Cache.NodeType, env.Cache.Shards, env.Cache.ReplicasPerShard = "cache.r6g.large", 2, 2
 	env.Cache.SnapshotRetentionDays = 7
+	// The public name; dev and staging live under it.
+	env.Edge.Domain = "smile.example.org"
+	env.Edge.LoadBalancerDeletionProtection = true
+	// Every microservice sits behind this one stage: sized for the whole platform's peak.
+	env.Edge.Api = Api{ThrottlingBurstLimit: 2000, ThrottlingRateLimit: 1000}
+	// Stickiness keeps a user on one version while a canary runs.
+	env.Edge.Traffic.StickinessSeconds = 3600
 	return env
 }
 

@@ -10,12 +10,6 @@ import (
 	"strings"
 )
 
-// AlbIngress values (NET-5).
-const (
-	AlbIngressInternet   = "internet"
-	AlbIngressCloudFront = "cloudfront"
-)
-
 // RequiredZoneCount is the number of availability zones every environment spans (NET-1).
 const RequiredZoneCount = 3
 
@@ -55,6 +49,7 @@ func (e Environment) Validate() error {
 	e.validateServices(&p)
 	e.validateDatabase(&p)
 	e.validateData(&p)
+	e.validateEdge(&p)
 	if !slices.Contains(logRetentionDays, e.Observability.LogRetentionDays) || e.Observability.LogRetentionDays < MinLogRetentionDays {
 		p.add("Observability.LogRetentionDays", "%d is not allowed: use a CloudWatch retention of at least %d days (30, 60, 90, 120, 150, 180, 365, ...) (OBS-1)",
 			e.Observability.LogRetentionDays, MinLogRetentionDays)
@@ -138,9 +133,6 @@ func (e Environment) validateNetwork(p *problems) {
 
 	if n.SingleNatGateway && e.isProductionLike() {
 		p.add("Network.SingleNatGateway", "must be false in %s: one NAT gateway per AZ keeps egress up when a zone fails (NET-3)", e.Name)
-	}
-	if n.AlbIngress != AlbIngressInternet && n.AlbIngress != AlbIngressCloudFront {
-		p.add("Network.AlbIngress", "%q is not allowed: use %q or %q (NET-5)", n.AlbIngress, AlbIngressInternet, AlbIngressCloudFront)
 	}
 }
 

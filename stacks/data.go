@@ -54,7 +54,7 @@ func (b *builder) data(net *network.Output, k *keys) *data {
 	d.queues, err = queues.New(b.stack, "queues", queues.Config{Queues: env.Queues, Prefix: env.Prefix(), DataKeyArn: k.data.Arn})
 	b.fail(err)
 	d.buckets, err = buckets.New(b.stack, "buckets", buckets.Config{
-		Buckets: env.Buckets, Prefix: env.Prefix(), Region: env.Region, AccountID: k.accountID, DataKeyArn: k.data.Arn,
+		Buckets: env.Buckets, Prefix: env.Prefix(), Region: env.Region, AccountID: k.accountID, DataKeyArn: k.data.Arn, AssetsKeyArn: k.assets.Arn,
 	})
 	b.fail(err)
 	// EFS-1: mount targets in the private subnets, next to the pods that mount it.

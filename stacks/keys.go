@@ -20,6 +20,9 @@ type keys struct {
 	data *security.KeyOutput
 	// eksSecrets envelope-encrypts Kubernetes secrets (EKS-5).
 	eksSecrets *security.KeyOutput
+	// assets encrypts the frontend's files: CloudFront reads them, so it may decrypt with
+	// this key and never with the data key.
+	assets *security.KeyOutput
 	// backup encrypts the AWS Backup vault (DR-1): recovery points under a key of their
 	// own, so losing or disabling the data key cannot take the backups with it.
 	backup *security.KeyOutput
@@ -59,6 +62,19 @@ func (b *builder) keys() *keys {
 			Name: "AutoScaling",
 			Arn: jsii.String(fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
 				*k.accountID)),
+		}},
+	})
+	k.assets = key("assets-key", "assets", "frontend assets served by CloudFront", security.KeyConfig{
+		ServiceUsers: []security.ServiceUser{{
+			// EDGE-1: CloudFront reads SSE-KMS objects through origin access control. The
+			// key is built before the distribution, so it names this account's
+			// distributions; the assets bucket's policy names the one distribution.
+			Principal: "cloudfront.amazonaws.com",
+			Actions:   []string{"kms:Decrypt"},
+			Condition: iampolicy.Condition{
+				Test: "ArnLike", Variable: "AWS:SourceArn",
+				Values: []*string{jsii.String(fmt.Sprintf("arn:aws:cloudfront::%s:distribution/*", *k.accountID))},
+			},
 		}},
 	})
 	k.eksSecrets = key("eks-secrets-key", "eks-secrets", "EKS secrets envelope encryption", security.KeyConfig{})

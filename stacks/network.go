@@ -10,14 +10,13 @@ func (b *builder) network(k *keys) *network.Output {
 	}
 	env := b.env
 	net, err := network.New(b.stack, "network", network.Config{
-		Network:                env.Network,
-		Prefix:                 env.Prefix(),
-		Region:                 env.Region,
-		AccountID:              k.accountID,
-		AvailabilityZones:      env.AvailabilityZones,
-		FlowLogKmsKeyArn:       k.logs.Arn,
-		FlowLogRetentionDays:   env.Observability.LogRetentionDays,
-		CloudFrontPrefixListID: cloudFrontPrefixList(b.stack, env),
+		Network:              env.Network,
+		Prefix:               env.Prefix(),
+		Region:               env.Region,
+		AccountID:            k.accountID,
+		AvailabilityZones:    env.AvailabilityZones,
+		FlowLogKmsKeyArn:     k.logs.Arn,
+		FlowLogRetentionDays: env.Observability.LogRetentionDays,
 	})
 	if err != nil {
 		b.fail(err)

@@ -25,20 +25,32 @@ var emulatorServices = []string{
 }
 
 func newAwsProvider(stack cdktf.TerraformStack, env config.Environment) {
+	provider.NewAwsProvider(stack, jsii.String("aws"), awsProviderConfig(env, env.Region))
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(AwsProviderConstraint))
+}
+
+// newGlobalProvider is the aliased provider in us-east-1, for exactly the resource types
+// of UsEast1Resources (RES-2).
+func newGlobalProvider(stack cdktf.TerraformStack, env config.Environment) cdktf.TerraformProvider {
+	cfg := awsProviderConfig(env, GlobalRegion)
+	cfg.Alias = jsii.String(GlobalProviderAlias)
+	return provider.NewAwsProvider(stack, jsii.String("aws-"+GlobalProviderAlias), cfg)
+}
+
+func awsProviderConfig(env config.Environment, region string) *provider.AwsProviderConfig {
 	tags := map[string]*string{}
 	for k, v := range env.Tags() {
 		tags[k] = jsii.String(v)
 	}
 	cfg := &provider.AwsProviderConfig{
-		Region: jsii.String(env.Region),
+		Region: jsii.String(region),
 		// ENV-2: tags applied once, here, so no resource can forget them.
 		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: &tags}},
 	}
 	if env.Emulated() {
 		applyEmulatorProvider(cfg, env.Deployment.EmulatorEndpoint)
 	}
-	provider.NewAwsProvider(stack, jsii.String("aws"), cfg)
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(AwsProviderConstraint))
+	return cfg
 }
 
 // applyEmulatorProvider points every service at the emulator with dummy credentials.

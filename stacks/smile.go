@@ -20,7 +20,8 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	keys := b.keys()
 	net := b.network(keys)
 	b.compute(net, keys)
-	b.data(net, keys)
+	data := b.data(net, keys)
+	b.edge(net, keys, data)
 	if env.Emulated() {
 		b.emulatorExceptions()
 	}

@@ -33,6 +33,12 @@ const (
 	Audit     = "audit"     // the audit archive: object lock, kept 7 years
 )
 
+// Prefixes in the logs bucket of the logs other services deliver.
+const (
+	LoadBalancerLogPrefix = "alb"
+	CloudFrontLogPrefix   = "cloudfront"
+)
+
 // Purposes lists every bucket, the logs bucket first (the others log to it).
 var Purposes = []string{Logs, Assets, Documents, Backups, Audit}
 
@@ -44,16 +50,33 @@ type Config struct {
 	Region     string
 	AccountID  *string
 	DataKeyArn *string
+	// AssetsKeyArn encrypts the assets bucket: CloudFront may decrypt with it (EDGE-1).
+	AssetsKeyArn *string
 }
 
 // Bucket is one bucket's identity.
 type Bucket struct {
 	Name, Arn, DomainName *string
+	// Policy is the bucket's policy: a service that delivers into the bucket checks it
+	// when it is configured, so it must exist first (depends_on).
+	Policy cdktf.ITerraformDependable
 }
 
 // Output maps each purpose to its bucket.
 type Output struct {
-	Buckets map[string]Bucket
+	Buckets  map[string]Bucket
+	policies map[string]*iampolicy.Doc
+}
+
+// AllowInPolicy adds statements to the policy of a purpose's bucket, for readers built
+// after the buckets (the CloudFront distribution of the assets bucket).
+func (o *Output) AllowInPolicy(purpose string, statements ...iampolicy.Statement) error {
+	doc, ok := o.policies[purpose]
+	if !ok {
+		return fmt.Errorf("buckets: no bucket for purpose %q", purpose)
+	}
+	doc.Add(statements...)
+	return nil
 }
 
 // Name is the bucket name of a purpose.
@@ -61,18 +84,19 @@ func (cfg Config) Name(purpose string) string { return cfg.Prefix + "-" + purpos
 
 // New builds the buckets.
 func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
-	if cfg.Prefix == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.DataKeyArn == nil {
-		return nil, fmt.Errorf("buckets: Prefix, Region, AccountID and DataKeyArn are required (S3-1)")
+	if cfg.Prefix == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.DataKeyArn == nil || cfg.AssetsKeyArn == nil {
+		return nil, fmt.Errorf("buckets: Prefix, Region, AccountID, DataKeyArn and AssetsKeyArn are required (S3-1)")
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	out := &Output{Buckets: map[string]Bucket{}}
+	out := &Output{Buckets: map[string]Bucket{}, policies: map[string]*iampolicy.Doc{}}
 	var logs *logTarget
 	for _, purpose := range Purposes {
-		b, policy := newBucket(c, cfg, purpose, logs)
+		b, policy, doc := newBucket(c, cfg, purpose, logs)
 		if purpose == Logs {
 			logs = &logTarget{bucket: b, policy: policy}
 		}
-		out.Buckets[purpose] = Bucket{Name: b.Bucket(), Arn: b.Arn(), DomainName: b.BucketRegionalDomainName()}
+		out.policies[purpose] = doc
+		out.Buckets[purpose] = Bucket{Name: b.Bucket(), Arn: b.Arn(), DomainName: b.BucketRegionalDomainName(), Policy: policy}
 	}
 	return out, nil
 }
@@ -83,7 +107,7 @@ type logTarget struct {
 	policy cdktf.ITerraformDependable
 }
 
-func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *logTarget) (s3bucket.S3Bucket, cdktf.ITerraformDependable) {
+func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *logTarget) (s3bucket.S3Bucket, cdktf.ITerraformDependable, *iampolicy.Doc) {
 	c := constructs.NewConstruct(scope, jsii.String(purpose))
 	bucket := s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
 		Bucket: jsii.String(cfg.Name(purpose)),
@@ -102,10 +126,15 @@ func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *log
 	})
 
 	// RES-3: the data key, with S3 bucket keys so KMS is called per bucket and not per
-	// object. The logs bucket is the exception: S3 server access logs and load balancer
-	// access logs are only delivered to buckets encrypted with S3-managed keys (SSE-S3).
+	// object; the assets under their own key, which CloudFront may use. The logs bucket is
+	// the exception: S3 server access logs and load balancer access logs are only
+	// delivered to buckets encrypted with S3-managed keys (SSE-S3).
+	key := cfg.DataKeyArn
+	if purpose == Assets {
+		key = cfg.AssetsKeyArn
+	}
 	sse := &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-		SseAlgorithm: jsii.String("aws:kms"), KmsMasterKeyId: cfg.DataKeyArn,
+		SseAlgorithm: jsii.String("aws:kms"), KmsMasterKeyId: key,
 	}
 	if purpose == Logs {
 		sse = &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: jsii.String("AES256")}
@@ -122,8 +151,9 @@ func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *log
 	if purpose == Logs {
 		statements = append(statements, logDeliveryStatements(cfg, bucket.Arn())...)
 	}
+	doc := iampolicy.NewDoc(c, "policy-document", statements...)
 	policy := s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(), Policy: iampolicy.Document(c, "policy-document", statements...),
+		Bucket: bucket.Id(), Policy: doc.JSON(),
 	})
 
 	if logs != nil {
@@ -151,7 +181,7 @@ func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *log
 		Rule:      LifecycleRules(cfg.Buckets, purpose),
 		DependsOn: &[]cdktf.ITerraformDependable{versioning},
 	})
-	return bucket, policy
+	return bucket, policy, doc
 }
 
 // LifecycleRules are a bucket's lifecycle (S3-2): every bucket aborts stalled uploads and
@@ -184,8 +214,8 @@ func LifecycleRules(b config.Buckets, purpose string) *[]*s3bucketlifecycleconfi
 
 // logDeliveryStatements let the AWS log delivery services of this account write into the
 // logs bucket: S3 server access logs of each bucket under its own prefix, load balancer
-// access logs (regions opened after August 2022, such as Jakarta, deliver through a service
-// principal) and CloudFront standard logs (v2, delivered by CloudWatch Logs' delivery
+// access logs (regions opened since Jakarta, December 2021, deliver through a service
+// principal, not an ELB account) and CloudFront standard logs (v2, delivered by CloudWatch Logs' delivery
 // service).
 func logDeliveryStatements(cfg Config, bucketArn *string) []iampolicy.Statement {
 	sourceAccount := iampolicy.Condition{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}
@@ -208,8 +238,8 @@ func logDeliveryStatements(cfg Config, bucketArn *string) []iampolicy.Statement 
 			AccessLogPrefix(source), iampolicy.Condition{Test: "ArnLike", Variable: "aws:SourceArn", Values: []*string{jsii.String("arn:aws:s3:::" + source)}}))
 	}
 	return append(statements,
-		deliver("LoadBalancerAccessLogs", "logdelivery.elasticloadbalancing.amazonaws.com", "alb/"),
-		deliver("CloudFrontStandardLogs", "delivery.logs.amazonaws.com", "cloudfront/"),
+		deliver("LoadBalancerAccessLogs", "logdelivery.elasticloadbalancing.amazonaws.com", LoadBalancerLogPrefix+"/"),
+		deliver("CloudFrontStandardLogs", "delivery.logs.amazonaws.com", CloudFrontLogPrefix+"/"),
 	)
 }
 

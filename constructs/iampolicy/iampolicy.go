@@ -33,10 +33,32 @@ type Condition struct {
 
 // Document creates the data source and returns its rendered JSON (a token).
 func Document(scope constructs.Construct, id string, statements ...Statement) *string {
-	doc := dataawsiampolicydocument.NewDataAwsIamPolicyDocument(scope, jsii.String(id),
-		&dataawsiampolicydocument.DataAwsIamPolicyDocumentConfig{Statement: toBindings(statements)})
-	return doc.Json()
+	return NewDoc(scope, id, statements...).JSON()
 }
+
+// Doc is a policy document that can still grow: a resource policy whose later
+// statements name resources built after it (e.g. the assets bucket's statement for the
+// CloudFront distribution that reads it).
+type Doc struct {
+	source     dataawsiampolicydocument.DataAwsIamPolicyDocument
+	statements []Statement
+}
+
+// NewDoc creates the data source with its first statements.
+func NewDoc(scope constructs.Construct, id string, statements ...Statement) *Doc {
+	source := dataawsiampolicydocument.NewDataAwsIamPolicyDocument(scope, jsii.String(id),
+		&dataawsiampolicydocument.DataAwsIamPolicyDocumentConfig{Statement: toBindings(statements)})
+	return &Doc{source: source, statements: statements}
+}
+
+// Add appends statements to the document.
+func (d *Doc) Add(statements ...Statement) {
+	d.statements = append(d.statements, statements...)
+	d.source.PutStatement(toBindings(d.statements))
+}
+
+// JSON is the rendered document (a token).
+func (d *Doc) JSON() *string { return d.source.Json() }
 
 func toBindings(statements []Statement) *[]*dataawsiampolicydocument.DataAwsIamPolicyDocumentStatement {
 	out := make([]*dataawsiampolicydocument.DataAwsIamPolicyDocumentStatement, 0, len(statements))

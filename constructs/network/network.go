@@ -32,8 +32,6 @@ type Config struct {
 	// FlowLogKmsKeyArn encrypts the flow-log group (NET-7, RES-3).
 	FlowLogKmsKeyArn     *string
 	FlowLogRetentionDays int
-	// CloudFrontPrefixListID is required when AlbIngress is "cloudfront".
-	CloudFrontPrefixListID *string
 }
 
 // Output is what later constructs (EKS, data tier, edge) are wired with.
@@ -185,8 +183,6 @@ func (cfg Config) check() error {
 		return fmt.Errorf("network: every subnet tier needs one CIDR per availability zone (%d zones)", n)
 	case cfg.FlowLogKmsKeyArn == nil:
 		return fmt.Errorf("network: FlowLogKmsKeyArn is required (NET-7)")
-	case cfg.AlbIngress == config.AlbIngressCloudFront && cfg.CloudFrontPrefixListID == nil:
-		return fmt.Errorf("network: AlbIngress %q needs CloudFrontPrefixListID", cfg.AlbIngress)
 	}
 	return nil
 }

@@ -29,7 +29,6 @@ func TestConfigCheck(t *testing.T) {
 		{"no account", func(c *Config) { c.AccountID = nil }, "AccountID are required"},
 		{"tier without a CIDR per zone", func(c *Config) { c.DatabaseSubnetCidrs = c.DatabaseSubnetCidrs[:2] }, "one CIDR per availability zone"},
 		{"no flow-log key", func(c *Config) { c.FlowLogKmsKeyArn = nil }, "FlowLogKmsKeyArn is required (NET-7)"},
-		{"CloudFront ingress without the prefix list", func(c *Config) { c.AlbIngress = config.AlbIngressCloudFront }, "needs CloudFrontPrefixListID"},
 	}
 	if err := validConfig().check(); err != nil {
 		t.Fatalf("valid config rejected: %v", err)

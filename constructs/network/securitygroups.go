@@ -8,13 +8,13 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 
-	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/sgrule"
 )
 
 // SecurityGroups are the IDs of the NET-5 groups.
 type SecurityGroups struct {
 	Alb       *string
+	VpcLink   *string
 	App       *string
 	Database  *string
 	Cache     *string
@@ -26,13 +26,12 @@ type SecurityGroups struct {
 type peer struct {
 	cidr          string
 	securityGroup *string
-	prefixList    *string
 }
 
 // sgRule is one TCP rule of the NET-5 groups.
 func sgRule(scope constructs.Construct, id string, group *string, egress bool, port int, p peer, description string) {
 	r := sgrule.TCP(group, egress, port, description)
-	r.Cidr, r.PeerGroupID, r.PrefixListID = p.cidr, p.securityGroup, p.prefixList
+	r.Cidr, r.PeerGroupID = p.cidr, p.securityGroup
 	sgrule.New(scope, id, r)
 }
 
@@ -50,7 +49,8 @@ func newSecurityGroups(scope constructs.Construct, cfg Config, vpcID *string) Se
 		return sg.Id()
 	}
 	sgs := SecurityGroups{
-		Alb:       group("alb", "Application load balancer: HTTPS from the internet or CloudFront"),
+		Alb:       group("alb", "Internal application load balancer: HTTPS from the API Gateway VPC link only"),
+		VpcLink:   group("vpc-link", "API Gateway VPC link: HTTPS to the internal load balancer only"),
 		App:       group("app", "Application tier: traffic from the load balancer only"),
 		Database:  group("database", "RDS MySQL: 3306 from the application tier only, no egress"),
 		Cache:     group("cache", "ElastiCache Redis: 6379 from the application tier only, no egress"),
@@ -58,13 +58,11 @@ func newSecurityGroups(scope constructs.Construct, cfg Config, vpcID *string) Se
 		Endpoints: group("endpoints", "VPC interface endpoints: HTTPS from inside the VPC"),
 	}
 
-	albSource := peer{cidr: anywhere}
-	if cfg.AlbIngress == config.AlbIngressCloudFront {
-		albSource = peer{prefixList: cfg.CloudFrontPrefixListID}
-	}
-	sgRule(scope, "alb-in-https", sgs.Alb, false, portHTTPS, albSource, "HTTPS from clients")
-	// EDGE-3 redirects HTTP to HTTPS, which needs the listener on 80 to be reachable.
-	sgRule(scope, "alb-in-http", sgs.Alb, false, portHTTP, albSource, "HTTP, answered with a redirect to HTTPS")
+	// NET-5 names the internet or CloudFront as the load balancer's clients. Both reach it
+	// through API Gateway (EDGE-5), whose VPC link is the only way in: the load balancer is
+	// internal and has no listener on 80 to redirect from (README, "Request path").
+	sgRule(scope, "vpc-link-out-https", sgs.VpcLink, true, portHTTPS, peer{securityGroup: sgs.Alb}, "HTTPS to the internal load balancer")
+	sgRule(scope, "alb-in-https", sgs.Alb, false, portHTTPS, peer{securityGroup: sgs.VpcLink}, "HTTPS from the API Gateway VPC link")
 	sgRule(scope, "alb-out-app-https", sgs.Alb, true, portHTTPS, peer{securityGroup: sgs.App}, "HTTPS to the application tier")
 	sgRule(scope, "alb-out-app-health", sgs.Alb, true, portHealth, peer{securityGroup: sgs.App}, "Health checks on 8080")
 

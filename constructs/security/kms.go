@@ -34,6 +34,8 @@ type KeyConfig struct {
 type ServiceUser struct {
 	Principal string // e.g. logs.ap-southeast-3.amazonaws.com
 	Condition iampolicy.Condition
+	// Actions the service may take; empty means envelope encryption and decryption.
+	Actions []string
 }
 
 // ServiceLinkedRole is one service-linked role that uses the key.
@@ -70,10 +72,14 @@ func NewKey(scope constructs.Construct, id string, cfg KeyConfig) (*KeyOutput, e
 		Resources:  []*string{jsii.String("*")},
 	}}
 	for _, u := range cfg.ServiceUsers {
+		actions := u.Actions
+		if len(actions) == 0 {
+			actions = []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
+		}
 		statements = append(statements, iampolicy.Statement{
 			Sid:        "ServiceUse" + sidSuffix(u.Principal),
 			Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String(u.Principal)}}},
-			Actions:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Actions:    actions,
 			Resources:  []*string{jsii.String("*")},
 			Conditions: []iampolicy.Condition{u.Condition},
 		})
