@@ -17,6 +17,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2stage"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2vpclink"
 
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/loggroup"
 )
@@ -137,7 +139,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		},
 	})
 	apigatewayv2apimapping.NewApigatewayv2ApiMapping(c, jsii.String("mapping"), &apigatewayv2apimapping.Apigatewayv2ApiMappingConfig{
-		ApiId: api.Id(), DomainName: domain.Id(), Stage: stage.Id(),
+		// The name, not a reference: the same value, and the emulator can leave the domain out.
+		ApiId: api.Id(), DomainName: jsii.String(cfg.Domain), Stage: stage.Id(),
+		DependsOn: &[]cdktf.ITerraformDependable{domain},
 	})
 	target := domain.DomainNameConfiguration()
 	return &Output{
