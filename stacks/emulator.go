@@ -55,8 +55,10 @@ var EmulatorExceptions = []EmulatorException{
 	{ResourceType: "aws_apigatewayv2_domain_name", Skip: true,
 		Reason: "moto never reports the domain's status, so the provider waits for AVAILABLE until it fails"},
 	{ResourceType: "aws_apigatewayv2_api_mapping", Skip: true, Reason: "its custom domain is skipped"},
-	{ResourceType: "aws_route53_record", Overrides: map[string]any{"alias": aliasOfSkippedTarget},
-		Reason: "an alias to a skipped resource (the API's custom domain) points at a placeholder name instead"},
+	{ResourceType: "aws_route53_record", Overrides: map[string]any{"alias": aliasOfSkippedTarget, "allow_overwrite": true},
+		Reason: "an alias to a skipped resource (the API's custom domain) points at a placeholder name instead; " +
+			"moto answers the SDK's retry of a CREATE it has just applied with 'already exists' (concurrent changes to one zone), " +
+			"which UPSERT (allow_overwrite) makes idempotent"},
 	{ResourceType: "aws_cloudfront_response_headers_policy", Skip: true, Reason: "moto has no response headers policy API (404)"},
 	{ResourceType: "aws_cloudtrail", Overrides: map[string]any{"enable_logging": false},
 		Reason: "moto answers StartLogging with HTTP 500 (it looks the trail up by name)"},
