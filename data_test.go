@@ -211,7 +211,7 @@ func TestCACHE3SnapshotFunction(t *testing.T) {
 			fn.str("handler") != "bootstrap" || !reflect.DeepEqual(fn.strs("architectures"), []string{"arm64"}) {
 			t.Errorf("%s: function %s %s %s %v", name, fn.str("function_name"), fn.str("runtime"), fn.str("handler"), fn.strs("architectures"))
 		}
-		if block(fn, "tracing_config")["mode"] != "Active" || fn.str("kms_key_arn") != key(t, s, "data").Ref("arn") || fn.num("reserved_concurrent_executions") != 1 {
+		if block(fn, "tracing_config")["mode"] != "Active" || fn.str("kms_key_arn") != key(t, s, "lambda").Ref("arn") || fn.num("reserved_concurrent_executions") != 1 {
 			t.Errorf("%s: tracing %v key %s concurrency %d", name, block(fn, "tracing_config"), fn.str("kms_key_arn"), fn.num("reserved_concurrent_executions"))
 		}
 		vpc := block(fn, "vpc_config")

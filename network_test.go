@@ -251,6 +251,9 @@ func TestNET4NetworkAcls(t *testing.T) {
 			// security groups are what close them.
 			{"public", false, internet, []int{22, 25, 445, 1023}, "internet into the public tier on other ports"},
 			{"private", true, internet, []int{22, 3306, 25}, "application tier out to the internet on other ports"},
+			// Security Hub EC2.21, Checkov CKV_AWS_231: no world-open entry admits SSH or RDP.
+			{"public", false, internet, []int{22, 3389}, "internet into the public tier on SSH or RDP"},
+			{"private", false, internet, []int{22, 3389}, "internet into the private tier on SSH or RDP"},
 		}
 		for _, c := range mustNot {
 			for _, port := range c.ports {

@@ -32,6 +32,7 @@ type Environment struct {
 	Backup        Backup
 	Edge          Edge
 	Observability Observability
+	Security      Security
 	Deployment    Deployment
 }
 
@@ -77,11 +78,6 @@ type Database struct {
 	MonitoringIntervalSeconds int
 	// PasswordRotationDays rotates the RDS-managed master password (DB-2, SEC-3).
 	PasswordRotationDays int
-}
-
-// Observability settings shared by every log group the stack creates (OBS-1).
-type Observability struct {
-	LogRetentionDays int
 }
 
 // Deployment says where the stack is deployed and where its state lives.
@@ -131,7 +127,9 @@ func base(name string) Environment {
 		Region:            Region,
 		AvailabilityZones: slices.Clone(jakartaZones),
 		Network:           defaultNetwork(),
-		Observability:     Observability{LogRetentionDays: MinLogRetentionDays},
+		Observability:     defaultObservability(),
+		// Each environment in an account of its own, owning that account's baseline.
+		Security: Security{Account: "smile-" + name, OwnsAccountBaseline: true},
 		Cache:             defaultCache(),
 		Queues:            defaultQueues(),
 		Buckets:           defaultBuckets(""),
@@ -168,6 +166,10 @@ func Dev() Environment {
 	env.Backup.VaultChangeableForDays = 0
 	env.Buckets.AuditObjectLockMode = "GOVERNANCE"
 	env.Edge.Api = Api{ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50}
+	// Little traffic: trace every request.
+	env.Observability.TraceSamplingRate = 1
+	// db.t3.micro allows ~60 connections.
+	env.Observability.Alarms.DatabaseConnections = 45
 	return env
 }
 
@@ -182,6 +184,9 @@ func Staging() Environment {
 	})
 	env.Cache.NodeType, env.Cache.Shards = "cache.r6g.large", 2
 	env.Edge.Api = Api{ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100}
+	env.Observability.TraceSamplingRate = 0.5
+	env.Observability.Alarms.DatabaseFreeStorageGiB = 20
+	env.Observability.Alarms.DatabaseConnections = 250
 	return env
 }
 
@@ -209,6 +214,10 @@ func Prod() Environment {
 	env.Edge.Api = Api{ThrottlingBurstLimit: 2000, ThrottlingRateLimit: 1000}
 	// Stickiness keeps a user on one version while a canary runs.
 	env.Edge.Traffic.StickinessSeconds = 3600
+	// OBS-3: 10% of requests in prod.
+	env.Observability.TraceSamplingRate = 0.1
+	env.Observability.Alarms.DatabaseFreeStorageGiB = 50
+	env.Observability.Alarms.DatabaseConnections = 800
 	return env
 }
 

@@ -76,6 +76,21 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{`Network.VpcCidr: "8.8.0.0/16" is not a private (RFC 1918) range`}},
 		{"VPC too large", func(e *Environment) { e.Network.VpcCidr = "10.0.0.0/8" },
 			[]string{`Network.VpcCidr: "10.0.0.0/8" has a /8 mask`}},
+		// OBS-1 … OBS-4, SEC-7
+		{"audit log retention below a year", func(e *Environment) { e.Observability.AuditLogRetentionDays = 90 },
+			[]string{"Observability.AuditLogRetentionDays: 90 is not allowed"}},
+		{"malformed alarm e-mail", func(e *Environment) { e.Observability.AlarmEmails = []string{"oncall at smile"} },
+			[]string{`Observability.AlarmEmails[0]: "oncall at smile" is not an e-mail address`}},
+		{"sampling above 100%", func(e *Environment) { e.Observability.TraceSamplingRate = 1.5 },
+			[]string{"Observability.TraceSamplingRate: 1.5 is outside 0-1"}},
+		{"alarm threshold of zero", func(e *Environment) { e.Observability.Alarms.FunctionErrors = 0 },
+			[]string{"Observability.Alarms.FunctionErrors: 0 must be above 0"}},
+		{"percentage above 100", func(e *Environment) { e.Observability.Alarms.CacheMemoryPercent = 120 },
+			[]string{"Observability.Alarms.CacheMemoryPercent: 120 is a percentage above 100"}},
+		{"free storage alarm above the disk", func(e *Environment) { e.Observability.Alarms.DatabaseFreeStorageGiB = 2000 },
+			[]string{"Observability.Alarms.DatabaseFreeStorageGiB: 2000 is not below the database's"}},
+		{"account with capitals", func(e *Environment) { e.Security.Account = "Smile Prod" },
+			[]string{`Security.Account: "Smile Prod" must name the AWS account`}},
 		// EDGE-1 … EDGE-5
 		{"domain with capitals", func(e *Environment) { e.Edge.Domain = "Smile.Example.org" },
 			[]string{`Edge.Domain: "Smile.Example.org" is not a lowercase DNS name`}},
@@ -365,6 +380,7 @@ func TestValidateProductionDataRules(t *testing.T) {
 		{"staging without continuous database backup", Staging(), func(e *Environment) { e.Backup.ContinuousDatabaseBackup = false }, "must be true in staging: the 15-minute RPO"},
 		{"prod vault in governance mode", Prod(), func(e *Environment) { e.Backup.VaultChangeableForDays = 0 }, "is 0 in prod: its vault needs a compliance lock"},
 		{"staging without Performance Insights", Staging(), func(e *Environment) { e.Database.PerformanceInsights = false }, "staging needs Performance Insights and enhanced monitoring (DB-2)"},
+		{"staging alarms to nobody", Staging(), func(e *Environment) { e.Observability.AlarmEmails = nil }, "Observability.AlarmEmails: is empty in staging"},
 		{"prod load balancer without deletion protection", Prod(), func(e *Environment) { e.Edge.LoadBalancerDeletionProtection = false }, "Edge.LoadBalancerDeletionProtection: must be true in prod (EDGE-3)"},
 	}
 	for _, c := range cases {
@@ -375,6 +391,33 @@ func TestValidateProductionDataRules(t *testing.T) {
 				t.Errorf("error %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+// SEC-7: each account's one-per-region settings have exactly one owner among the shipped
+// environments.
+func TestAccountBaselineHasOneOwnerPerAccount(t *testing.T) {
+	owners := map[string]int{}
+	for _, name := range Names() {
+		env, _ := Lookup(name)
+		if _, seen := owners[env.Security.Account]; !seen {
+			owners[env.Security.Account] = 0
+		}
+		if env.Security.OwnsAccountBaseline {
+			owners[env.Security.Account]++
+		}
+	}
+	for account, n := range owners {
+		if n != 1 {
+			t.Errorf("account %s has %d baseline owners, want exactly 1", account, n)
+		}
+	}
+}
+
+// OBS-3: X-Ray samples 10% of prod's requests.
+func TestTraceSampling(t *testing.T) {
+	if got := Prod().Observability.TraceSamplingRate; got != 0.1 {
+		t.Errorf("prod samples %v, want 0.1", got)
 	}
 }
 

@@ -27,6 +27,7 @@ func (b *builder) compute(net *network.Output, k *keys) *clusters {
 		Bastion: comp.Bastion, Name: env.Prefix() + "-bastion", Region: env.Region, AccountID: k.accountID,
 		VpcID: net.VpcID, SubnetID: net.PrivateSubnetIDs[0],
 		VolumeKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
+		PatchGroup: bastionPatchGroup(env),
 	})
 	b.fail(err)
 

@@ -25,6 +25,8 @@ type data struct {
 	buckets  *buckets.Output
 	files    *efs.Output
 	backups  *backup.Output
+	// snapshots is the Redis snapshot function.
+	snapshots *function.Output
 }
 
 // data wires the database, cache, queues, buckets, file system, backups and the Redis
@@ -69,7 +71,10 @@ func (b *builder) data(net *network.Output, k *keys) *data {
 	if !b.ok() {
 		return nil
 	}
-	b.redisSnapshots(net, k, d.cache)
+	d.snapshots = b.redisSnapshots(net, k, d.cache)
+	if !b.ok() {
+		return nil
+	}
 
 	b.output("database_endpoint", d.database.Endpoint)
 	b.output("database_master_secret_arn", d.database.MasterSecretArn)
@@ -86,7 +91,7 @@ func (b *builder) data(net *network.Output, k *keys) *data {
 
 // redisSnapshots runs the snapshot function every 6 hours: ElastiCache snapshots only
 // daily by itself (CACHE-3, CMP-3).
-func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) {
+func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) *function.Output {
 	env := b.env
 	// The function's name is also the prefix of the snapshots it makes and may delete.
 	name := env.Prefix() + "-redis-snapshot"
@@ -95,7 +100,7 @@ func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) 
 		Name: name, Description: "Snapshots the Redis replication group and prunes its old snapshots (CACHE-3)",
 		Package: "./lambda/redis-snapshot", Region: env.Region, AccountID: k.accountID,
 		VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs,
-		DataKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
+		DataKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, LambdaKeyArn: k.lambda.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
 		Environment: map[string]*string{
 			"REPLICATION_GROUP_ID": c.ReplicationGroupID,
 			"SNAPSHOT_PREFIX":      jsii.String(name),
@@ -121,7 +126,8 @@ func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) 
 	})
 	if err != nil {
 		b.fail(err)
-		return
+		return nil
 	}
 	b.output("redis_snapshot_function", fn.FunctionName)
+	return fn
 }

@@ -11,6 +11,13 @@ import (
 	"github.com/smile/infra/constructs/waf"
 )
 
+// edge is what the observability tier watches of the request path.
+type edge struct {
+	alb *loadbalancer.Output
+	api *apigateway.Output
+	cdn *cdn.Output
+}
+
 // edge is the request path (EDGE-1 … EDGE-5, README "Request path"):
 //
 //	browser -> CloudFront -> S3 (the React app)
@@ -18,9 +25,9 @@ import (
 //	           -> internal load balancer (blue/green weights) -> pods
 //
 // Nothing but API Gateway's VPC link reaches the load balancer.
-func (b *builder) edge(net *network.Output, k *keys, d *data) {
+func (b *builder) edge(net *network.Output, k *keys, d *data) *edge {
 	if !b.ok() {
-		return
+		return nil
 	}
 	env := b.env
 	e := env.Edge
@@ -31,7 +38,7 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	zone, err := dns.New(b.stack, "zone", dns.Config{Domain: e.Domain, ExistingZoneID: e.HostedZoneID})
 	b.fail(err)
 	if !b.ok() {
-		return
+		return nil
 	}
 	cert := func(id, domain string) *certificate.Output {
 		cfg := certificate.Config{DomainName: domain, ZoneID: zone.ZoneID}
@@ -44,7 +51,7 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	}
 	frontendCert, apiCert, albCert := cert("frontend-certificate", e.Domain), cert("api-certificate", apiDomain), cert("alb-certificate", albDomain)
 	if !b.ok() {
-		return
+		return nil
 	}
 
 	logs := d.buckets.Buckets[buckets.Logs]
@@ -55,7 +62,7 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	})
 	if err != nil {
 		b.fail(err)
-		return
+		return nil
 	}
 	albWaf, err := waf.New(b.stack, "alb-waf", waf.Config{
 		Name: name + "-alb", Scope: waf.ScopeRegional, RateLimitPer5Min: e.WafRateLimitPer5Min, SampledRequests: true,
@@ -70,7 +77,7 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	})
 	if err != nil {
 		b.fail(err)
-		return
+		return nil
 	}
 	// RES-2: the CloudFront web ACL lives in us-east-1, without logs (stacks/useast1.go).
 	cdnWaf, err := waf.New(b.stack, "cloudfront-waf", waf.Config{
@@ -78,7 +85,7 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	})
 	if err != nil {
 		b.fail(err)
-		return
+		return nil
 	}
 	assets := d.buckets.Buckets[buckets.Assets]
 	frontend, err := cdn.New(b.stack, "cdn", cdn.Config{
@@ -88,7 +95,7 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	})
 	if err != nil {
 		b.fail(err)
-		return
+		return nil
 	}
 	// EDGE-1: the bucket stays private; this distribution alone may read it.
 	b.fail(d.buckets.AllowInPolicy(buckets.Assets, frontend.AssetsReadStatement(assets.Arn)))
@@ -109,4 +116,5 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) {
 	b.output("target_group_green_arn", alb.TargetGroupArns["green"])
 	b.output("api_access_log_group", api.AccessLogGroup)
 	b.output("alb_waf_log_group", albWaf.LogGroupName)
+	return &edge{alb: alb, api: api, cdn: frontend}
 }

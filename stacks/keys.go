@@ -23,6 +23,13 @@ type keys struct {
 	// assets encrypts the frontend's files: CloudFront reads them, so it may decrypt with
 	// this key and never with the data key.
 	assets *security.KeyOutput
+	// cloudTrail encrypts the audit trail: CloudTrail may encrypt with it for this account's
+	// trails; reading it is an IAM decision (SEC-5).
+	cloudTrail *security.KeyOutput
+	// sns encrypts the alarm topic; CloudWatch alarms of this account may publish (OBS-2).
+	sns *security.KeyOutput
+	// lambda encrypts the functions' environment variables.
+	lambda *security.KeyOutput
 	// backup encrypts the AWS Backup vault (DR-1): recovery points under a key of their
 	// own, so losing or disabling the data key cannot take the backups with it.
 	backup *security.KeyOutput
@@ -79,5 +86,31 @@ func (b *builder) keys() *keys {
 	})
 	k.eksSecrets = key("eks-secrets-key", "eks-secrets", "EKS secrets envelope encryption", security.KeyConfig{})
 	k.backup = key("backup-key", "backup", "AWS Backup vault", security.KeyConfig{})
+	accountID := *k.accountID
+	k.cloudTrail = key("cloudtrail-key", "cloudtrail", "CloudTrail", security.KeyConfig{
+		ServiceUsers: []security.ServiceUser{{
+			Principal: "cloudtrail.amazonaws.com", Name: "Encrypt",
+			Actions: []string{"kms:GenerateDataKey*"},
+			Condition: iampolicy.Condition{
+				Test: "StringLike", Variable: "kms:EncryptionContext:aws:cloudtrail:arn",
+				Values: []*string{jsii.String(fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", accountID))},
+			},
+		}, {
+			Principal: "cloudtrail.amazonaws.com", Name: "Describe",
+			Actions:   []string{"kms:DescribeKey"},
+			Condition: iampolicy.Condition{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{k.accountID}},
+		}},
+	})
+	k.sns = key("sns-key", "sns", "SNS topics", security.KeyConfig{
+		ServiceUsers: []security.ServiceUser{{
+			Principal: "cloudwatch.amazonaws.com",
+			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Condition: iampolicy.Condition{
+				Test: "ArnLike", Variable: "aws:SourceArn",
+				Values: []*string{jsii.String(fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", env.Region, accountID))},
+			},
+		}},
+	})
+	k.lambda = key("lambda-key", "lambda", "Lambda environment variables", security.KeyConfig{})
 	return k
 }

@@ -19,9 +19,9 @@ const AwsProviderConstraint = "~> 5.99"
 // uses must be listed, or the provider would call real AWS with dummy credentials.
 var emulatorServices = []string{
 	"acm", "apigateway", "apigatewayv2", "autoscaling", "backup", "cloudfront", "cloudtrail",
-	"cloudwatch", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2", "events",
-	"iam", "kms", "lambda", "logs", "rds", "route53", "s3", "scheduler", "secretsmanager",
-	"sns", "sqs", "ssm", "sts", "wafv2", "xray",
+	"cloudwatch", "configservice", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2",
+	"events", "guardduty", "iam", "kms", "lambda", "logs", "rds", "route53", "s3", "s3control",
+	"scheduler", "secretsmanager", "securityhub", "sns", "sqs", "ssm", "sts", "wafv2", "xray",
 }
 
 func newAwsProvider(stack cdktf.TerraformStack, env config.Environment) {

@@ -19,9 +19,11 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	b := &builder{stack: stack, env: env}
 	keys := b.keys()
 	net := b.network(keys)
-	b.compute(net, keys)
+	clusters := b.compute(net, keys)
 	data := b.data(net, keys)
-	b.edge(net, keys, data)
+	edge := b.edge(net, keys, data)
+	alarms := b.observability(keys, clusters, data, edge)
+	b.security(net, keys, clusters, data, edge, alarms)
 	if env.Emulated() {
 		b.emulatorExceptions()
 	}

@@ -43,6 +43,8 @@ type Config struct {
 	VolumeKeyArn     *string
 	LogsKeyArn       *string
 	LogRetentionDays int
+	// PatchGroup puts the host into the patch group Patch Manager patches (SEC-6).
+	PatchGroup string
 }
 
 // Output is what the clusters and operators need of the bastion.
@@ -109,7 +111,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			VolumeType: jsii.String("gp3"), VolumeSize: jsii.Number(float64(cfg.RootVolumeGiB)),
 			Encrypted: jsii.Bool(true), KmsKeyId: cfg.VolumeKeyArn, DeleteOnTermination: jsii.Bool(true),
 		},
-		Tags: &map[string]*string{"Name": name("")},
+		Tags: &map[string]*string{"Name": name(""), "Patch Group": jsii.String(cfg.PatchGroup)},
 		// A newer AMI in the parameter must not replace the host under someone's session:
 		// Patch Manager keeps it current (SEC-6); replace it on purpose with
 		// `terraform apply -replace`.

@@ -46,6 +46,8 @@ type Config struct {
 	SubnetIDs  []*string
 	DataKeyArn *string
 	LogsKeyArn *string
+	// LambdaKeyArn encrypts the function's environment variables (SEC-1).
+	LambdaKeyArn *string
 	// LogRetentionDays of the function's log group (OBS-1).
 	LogRetentionDays int
 	Environment      map[string]*string
@@ -69,8 +71,8 @@ type Output struct {
 // New builds and deploys the function.
 func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	if cfg.Name == "" || cfg.Package == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.VpcID == nil ||
-		len(cfg.SubnetIDs) == 0 || cfg.DataKeyArn == nil || cfg.LogsKeyArn == nil || cfg.TimeoutSeconds <= 0 || cfg.MemoryMiB < 128 {
-		return nil, fmt.Errorf("function %s: Name, Package, Region, AccountID, VpcID, SubnetIDs, DataKeyArn, LogsKeyArn, a timeout and at least 128 MiB are required", cfg.Name)
+		len(cfg.SubnetIDs) == 0 || cfg.DataKeyArn == nil || cfg.LogsKeyArn == nil || cfg.LambdaKeyArn == nil || cfg.TimeoutSeconds <= 0 || cfg.MemoryMiB < 128 {
+		return nil, fmt.Errorf("function %s: Name, Package, Region, AccountID, VpcID, SubnetIDs, DataKeyArn, LogsKeyArn, LambdaKeyArn, a timeout and at least 128 MiB are required", cfg.Name)
 	}
 	zip, hash, err := bundle(cfg.Package)
 	if err != nil {
@@ -115,7 +117,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		MemorySize:     jsii.Number(float64(cfg.MemoryMiB)),
 		Timeout:        jsii.Number(float64(cfg.TimeoutSeconds)),
 		Role:           role.Arn,
-		KmsKeyArn:      cfg.DataKeyArn,
+		KmsKeyArn:      cfg.LambdaKeyArn,
 		Environment:    &lambdafunction.LambdaFunctionEnvironment{Variables: &cfg.Environment},
 		VpcConfig: &lambdafunction.LambdaFunctionVpcConfig{
 			SubnetIds: &cfg.SubnetIDs, SecurityGroupIds: &[]*string{sg.Id()},
@@ -154,10 +156,11 @@ func functionRole(scope constructs.Construct, cfg Config, logGroupArn, dlqArn *s
 			Actions:   []string{"sqs:SendMessage"},
 			Resources: []*string{dlqArn},
 		}, {
-			// The environment and the dead-letter queue are encrypted with the data key.
-			Sid:       "UseDataKey",
+			// The dead-letter queue is encrypted with the data key, the environment with the
+			// Lambda key.
+			Sid:       "UseKeys",
 			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
-			Resources: []*string{cfg.DataKeyArn},
+			Resources: []*string{cfg.DataKeyArn, cfg.LambdaKeyArn},
 		}}, cfg.Statements...),
 	})
 }

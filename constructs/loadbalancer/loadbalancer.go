@@ -53,6 +53,9 @@ type Config struct {
 // Output is what API Gateway, DNS and WAF need.
 type Output struct {
 	Arn, DNSName, ZoneID *string
+	// ArnSuffix and TargetGroupArnSuffixes (by colour) are the CloudWatch dimensions.
+	ArnSuffix              *string
+	TargetGroupArnSuffixes map[string]*string
 	ListenerArn          *string
 	// TargetGroupArns by colour, for the pods' TargetGroupBindings.
 	TargetGroupArns map[string]*string
@@ -81,7 +84,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		DependsOn: &[]cdktf.ITerraformDependable{cfg.LogsBucketReady},
 	})
 
-	out := &Output{Arn: balancer.Arn(), DNSName: balancer.DnsName(), ZoneID: balancer.ZoneId(), TargetGroupArns: map[string]*string{}}
+	out := &Output{Arn: balancer.Arn(), DNSName: balancer.DnsName(), ZoneID: balancer.ZoneId(), ArnSuffix: balancer.ArnSuffix(),
+		TargetGroupArns: map[string]*string{}, TargetGroupArnSuffixes: map[string]*string{}}
 	var forward []*lblistenerrule.LbListenerRuleActionForwardTargetGroup
 	weights := map[string]int{"blue": cfg.Traffic.BlueWeight, "green": cfg.Traffic.GreenWeight}
 	for _, colour := range Colours {
@@ -107,6 +111,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			},
 		})
 		out.TargetGroupArns[colour] = tg.Arn()
+		out.TargetGroupArnSuffixes[colour] = tg.ArnSuffix()
 		forward = append(forward, &lblistenerrule.LbListenerRuleActionForwardTargetGroup{
 			Arn: tg.Arn(), Weight: jsii.Number(float64(weights[colour])),
 		})

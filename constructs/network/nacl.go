@@ -19,6 +19,11 @@ const (
 	portNFS        = 2049
 	ephemeralFirst = 1024 // covers Linux, NAT gateway and ELB source ports
 	ephemeralLast  = 65535
+	// portRDP is left out of every world-open range: Security Hub EC2.21 and Checkov
+	// CKV_AWS_231 fail any NACL entry that admits 22 or 3389 from 0.0.0.0/0, and nothing
+	// here needs it. A reply to a NAT connection that happened to use source port 3389 is
+	// dropped and retried by TCP; one port in 64,512.
+	portRDP = 3389
 	anywhere       = "0.0.0.0/0"
 )
 
@@ -49,20 +54,22 @@ const (
 // enforce NACLs, which is why network_policy_test.go simulates the flows).
 func networkAclRules(cfg Config) map[string][]aclRule {
 	public := []aclRule{
+		// NET-4 opens HTTP and HTTPS into the public tier. Nothing there listens today (the
+		// load balancer is internal, EDGE-5); the NAT gateways drop unsolicited traffic.
 		tcp(in, 100, anywhere, portHTTPS, portHTTPS),
-		// 80 only so the ALB can answer with a redirect to HTTPS (EDGE-3).
 		tcp(in, 110, anywhere, portHTTP, portHTTP),
-		// Replies to the ALB's connections to targets and to the NAT gateways' connections
-		// to the internet.
-		tcp(in, 120, anywhere, ephemeralFirst, ephemeralLast),
+		// Replies to the NAT gateways' connections to the internet, without 3389.
+		tcp(in, 120, anywhere, ephemeralFirst, portRDP-1),
+		tcp(in, 125, anywhere, portRDP+1, ephemeralLast),
 		allTraffic(out, 100, anywhere),
 	}
 
 	private := []aclRule{
 		// Everything inside the VPC: the ALB, endpoints, the cluster control plane, DNS.
 		allTraffic(in, 100, cfg.VpcCidr),
-		// Replies from the internet to connections made through the NAT gateways.
-		tcp(in, 110, anywhere, ephemeralFirst, ephemeralLast),
+		// Replies from the internet to connections made through the NAT gateways, without 3389.
+		tcp(in, 110, anywhere, ephemeralFirst, portRDP-1),
+		tcp(in, 115, anywhere, portRDP+1, ephemeralLast),
 		allTraffic(out, 100, cfg.VpcCidr),
 		tcp(out, 110, anywhere, portHTTPS, portHTTPS),
 		// NET-5 lets the application tier reach HTTP (80) out, e.g. OS package mirrors.

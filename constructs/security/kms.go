@@ -36,6 +36,8 @@ type ServiceUser struct {
 	Condition iampolicy.Condition
 	// Actions the service may take; empty means envelope encryption and decryption.
 	Actions []string
+	// Name tells two statements for one principal apart in their statement IDs.
+	Name string
 }
 
 // ServiceLinkedRole is one service-linked role that uses the key.
@@ -77,7 +79,7 @@ func NewKey(scope constructs.Construct, id string, cfg KeyConfig) (*KeyOutput, e
 			actions = []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
 		}
 		statements = append(statements, iampolicy.Statement{
-			Sid:        "ServiceUse" + sidSuffix(u.Principal),
+			Sid:        "ServiceUse" + sidSuffix(u.Principal) + u.Name,
 			Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String(u.Principal)}}},
 			Actions:    actions,
 			Resources:  []*string{jsii.String("*")},
