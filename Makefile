@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 
-.PHONY: help setup emulator test synth diff snapshots bench clean
+.PHONY: help setup emulator test synth diff snapshots scan bench clean
 
 help:
 	@cat help
@@ -25,7 +25,10 @@ diff: setup ## cdktf diff of STACK (default smile-dev) against its state
 	  scripts/lock-providers $$stack && cdktf diff $$stack --skip-synth
 
 snapshots: setup ## refresh testdata/*.tf.json after an intended change
-	$(ENV) go test . -run TestSnapshots -update
+	$(ENV) go test . -run 'TestSnapshots|TestSEC7ComplianceMap' -update
+
+scan: setup ## the policy suite and tfsec over every stack (SEC-7)
+	$(ENV) go test . -count=1 -run 'TestPolicySuite|TestTfsecScan' -v
 
 bench: setup ## measure synth time, test time and peak memory
 	scripts/bench

@@ -354,7 +354,11 @@ func deletePath(v any, path []string) {
 		deletePath(node[path[0]], path[1:])
 	case []any:
 		i, err := strconv.Atoi(path[0])
-		if err != nil || i >= len(node) || len(path) == 1 {
+		if err != nil || i >= len(node) {
+			return
+		}
+		if len(path) == 1 {
+			node[i] = nil // a list keeps its length; the overridden element is blanked
 			return
 		}
 		deletePath(node[i], path[1:])

@@ -40,7 +40,8 @@ var (
 	canary *synthesized
 )
 
-// The smile-prod variant: remote state, an existing hosted zone, a 90/10 canary, a public
+// The smile-prod variant: remote state, an existing hosted zone, an account baseline owned
+// by another stack, a 90/10 canary, a public
 // cluster endpoint for one network, two more cluster admins and a bastion key pair.
 const (
 	stateBucketForTest  = "smile-terraform-state"
@@ -83,6 +84,7 @@ func synthAll(t testing.TB) {
 		dev.Deployment.EmulatorEndpoint = emulatorTestEndpoint
 		prod.Deployment.StateBucket = stateBucketForTest
 		prod.Edge.HostedZoneID = variantHostedZoneID
+		prod.Security.OwnsAccountBaseline = false
 		prod.Edge.Traffic.BlueWeight, prod.Edge.Traffic.GreenWeight = 90, 10
 		prod.Compute.PublicEndpointCidrs = variantPublicEndpointCidrs
 		prod.Compute.AdminRoleArns = variantAdminRoleArns

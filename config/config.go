@@ -129,13 +129,13 @@ func base(name string) Environment {
 		Network:           defaultNetwork(),
 		Observability:     defaultObservability(),
 		// Each environment in an account of its own, owning that account's baseline.
-		Security: Security{Account: "smile-" + name, OwnsAccountBaseline: true},
-		Cache:             defaultCache(),
-		Queues:            defaultQueues(),
-		Buckets:           defaultBuckets(""),
-		FileSystem:        FileSystem{ProvisionedThroughputMiBps: 100},
-		Backup:            defaultBackup(),
-		Edge:              defaultEdge(name + ".smile.example.org"),
+		Security:   Security{Account: "smile-" + name, OwnsAccountBaseline: true},
+		Cache:      defaultCache(),
+		Queues:     defaultQueues(),
+		Buckets:    defaultBuckets(""),
+		FileSystem: FileSystem{ProvisionedThroughputMiBps: 100},
+		Backup:     defaultBackup(),
+		Edge:       defaultEdge(name + ".smile.example.org"),
 	}
 }
 

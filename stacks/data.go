@@ -118,7 +118,7 @@ func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) 
 		}, {
 			// Snapshots of an encrypted group are encrypted with its key.
 			Sid:       "SnapshotWithDataKey",
-			Actions:   []string{"kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Decrypt"},
+			Actions:   []string{"kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt"},
 			Resources: []*string{k.data.Arn},
 		}},
 		TimeoutSeconds: 120, MemoryMiB: 128,

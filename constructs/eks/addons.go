@@ -87,7 +87,7 @@ func installAddons(scope constructs.Construct, cfg Config, cluster ekscluster.Ek
 func volumeKeyStatements(keyArn *string) []iampolicy.Statement {
 	return []iampolicy.Statement{{
 		Sid:       "UseVolumeKey",
-		Actions:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+		Actions:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"},
 		Resources: []*string{keyArn},
 	}, {
 		Sid:        "GrantVolumeKeyToEc2",

@@ -56,7 +56,7 @@ type Output struct {
 	// ArnSuffix and TargetGroupArnSuffixes (by colour) are the CloudWatch dimensions.
 	ArnSuffix              *string
 	TargetGroupArnSuffixes map[string]*string
-	ListenerArn          *string
+	ListenerArn            *string
 	// TargetGroupArns by colour, for the pods' TargetGroupBindings.
 	TargetGroupArns map[string]*string
 }

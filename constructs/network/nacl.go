@@ -23,8 +23,8 @@ const (
 	// CKV_AWS_231 fail any NACL entry that admits 22 or 3389 from 0.0.0.0/0, and nothing
 	// here needs it. A reply to a NAT connection that happened to use source port 3389 is
 	// dropped and retried by TCP; one port in 64,512.
-	portRDP = 3389
-	anywhere       = "0.0.0.0/0"
+	portRDP  = 3389
+	anywhere = "0.0.0.0/0"
 )
 
 // aclRule is one stateless rule. Protocol "-1" means every protocol and port.
