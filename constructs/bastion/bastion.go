@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
@@ -20,6 +19,7 @@ import (
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
 	"github.com/smile/infra/constructs/iamrole"
+	"github.com/smile/infra/constructs/loggroup"
 	"github.com/smile/infra/constructs/sgrule"
 )
 
@@ -73,11 +73,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	out.Cidr = "0.0.0.0/0"
 	sgrule.New(c, "out-https", out)
 
-	logGroup := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("session-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(fmt.Sprintf("/%s/session-manager", cfg.Name)),
-		RetentionInDays: jsii.Number(float64(cfg.LogRetentionDays)),
-		KmsKeyId:        cfg.LogsKeyArn,
-	})
+	logGroup := loggroup.New(c, "session-logs", loggroup.Config{Name: fmt.Sprintf("/%s/session-manager", cfg.Name), KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 
 	profile, err := instanceProfile(c, cfg, logGroup.Arn())
 	if err != nil {

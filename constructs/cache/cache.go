@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticacheparametergroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachereplicationgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachesubnetgroup"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/smile/infra/config"
+	"github.com/smile/infra/constructs/loggroup"
 )
 
 // Config is the cache of one environment.
@@ -82,11 +82,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 
 	var logs []*elasticachereplicationgroup.ElasticacheReplicationGroupLogDeliveryConfiguration
 	for _, logType := range []string{"slow-log", "engine-log"} {
-		group := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String(logType), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-			Name:            jsii.String(fmt.Sprintf("/%s/%s", cfg.Name, logType)),
-			RetentionInDays: jsii.Number(float64(cfg.LogRetentionDays)),
-			KmsKeyId:        cfg.LogsKeyArn,
-		})
+		group := loggroup.New(c, logType, loggroup.Config{Name: fmt.Sprintf("/%s/%s", cfg.Name, logType), KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 		logs = append(logs, &elasticachereplicationgroup.ElasticacheReplicationGroupLogDeliveryConfiguration{
 			Destination: group.Name(), DestinationType: jsii.String("cloudwatch-logs"),
 			LogFormat: jsii.String("json"), LogType: jsii.String(logType),

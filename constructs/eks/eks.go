@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekscluster"
@@ -24,6 +23,7 @@ import (
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
 	"github.com/smile/infra/constructs/iamrole"
+	"github.com/smile/infra/constructs/loggroup"
 	"github.com/smile/infra/constructs/sgrule"
 )
 
@@ -126,11 +126,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 
 	// EKS-5: created before the cluster, with our key and retention; otherwise EKS creates
 	// /aws/eks/<name>/cluster itself, unencrypted and kept forever.
-	logGroup := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("control-plane-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(fmt.Sprintf("/aws/eks/%s/cluster", cfg.Name)),
-		RetentionInDays: jsii.Number(float64(cfg.LogRetentionDays)),
-		KmsKeyId:        cfg.LogsKeyArn,
-	})
+	logGroup := loggroup.New(c, "control-plane-logs", loggroup.Config{Name: fmt.Sprintf("/aws/eks/%s/cluster", cfg.Name), KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 	out.LogGroupName = logGroup.Name()
 
 	controlPlaneSG, nodeSG := securityGroups(c, cfg)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
@@ -23,6 +22,7 @@ import (
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
 	"github.com/smile/infra/constructs/iamrole"
+	"github.com/smile/infra/constructs/loggroup"
 	"github.com/smile/infra/constructs/queues"
 	"github.com/smile/infra/constructs/sgrule"
 	"github.com/smile/infra/lambda/build"
@@ -83,11 +83,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Path: jsii.String(zip), Type: cdktf.AssetType_FILE, AssetHash: jsii.String(hash.hex),
 	})
 
-	logGroup := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String("/aws/lambda/" + cfg.Name),
-		RetentionInDays: jsii.Number(float64(cfg.LogRetentionDays)),
-		KmsKeyId:        cfg.LogsKeyArn,
-	})
+	logGroup := loggroup.New(c, "log-group", loggroup.Config{Name: "/aws/lambda/" + cfg.Name, KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 	dlq := queues.NewQueue(c, "dead-letter-queue", queues.QueueConfig{
 		Name: cfg.Name + "-dlq", KeyArn: cfg.DataKeyArn,
 		Queues: config.Queues{RetentionDays: 14, KmsDataKeyReuseSeconds: 300},

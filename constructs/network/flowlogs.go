@@ -5,22 +5,18 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 
 	"github.com/smile/infra/constructs/iampolicy"
+	"github.com/smile/infra/constructs/loggroup"
 )
 
 // NET-7: every accepted and rejected flow, to a KMS-encrypted log group (RES-3, OBS-1).
 func newFlowLogs(scope constructs.Construct, cfg Config, vpcID *string) *string {
 	logGroupName := fmt.Sprintf("/%s/vpc-flow-logs", cfg.Prefix)
-	group := cloudwatchloggroup.NewCloudwatchLogGroup(scope, jsii.String("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(logGroupName),
-		RetentionInDays: jsii.Number(float64(cfg.FlowLogRetentionDays)),
-		KmsKeyId:        cfg.FlowLogKmsKeyArn,
-	})
+	group := loggroup.New(scope, "flow-log-group", loggroup.Config{Name: logGroupName, KeyArn: cfg.FlowLogKmsKeyArn, RetentionDays: cfg.FlowLogRetentionDays})
 
 	trust := iampolicy.Document(scope, "flow-log-trust", iampolicy.Statement{
 		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("vpc-flow-logs.amazonaws.com")}}},

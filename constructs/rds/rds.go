@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iamrole"
+	"github.com/smile/infra/constructs/loggroup"
 )
 
 // LogExports are the MySQL logs sent to CloudWatch (DB-2).
@@ -80,11 +80,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	// them unencrypted and kept forever.
 	var logGroups []cdktf.ITerraformDependable
 	for _, log := range LogExports {
-		logGroups = append(logGroups, cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String(log+"-log"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-			Name:            jsii.String(fmt.Sprintf("/aws/rds/instance/%s/%s", cfg.Name, log)),
-			RetentionInDays: jsii.Number(float64(cfg.LogRetentionDays)),
-			KmsKeyId:        cfg.LogsKeyArn,
-		}))
+		logGroups = append(logGroups, loggroup.New(c, log+"-log", loggroup.Config{Name: fmt.Sprintf("/aws/rds/instance/%s/%s", cfg.Name, log), KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays}))
 	}
 
 	tags := map[string]*string{}
