@@ -63,6 +63,16 @@ var policyExceptions = []policyException{
 
 func mapOf(r resource, attr string) map[string]any { return block(r, attr) }
 
+// requires is the check of one boolean attribute that must be true.
+func requires(attr, problem string) func(*testing.T, *synthesized, resource) string {
+	return func(_ *testing.T, _ *synthesized, r resource) string {
+		if !r.boolean(attr) {
+			return problem
+		}
+		return ""
+	}
+}
+
 func truthy(v any) bool { return v == true || v == "true" }
 
 func named(r resource) string {
@@ -222,18 +232,8 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"RDS.5 CKV_AWS_157", "aws_db_instance", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("multi_az") {
-			return "single-AZ"
-		}
-		return ""
-	}},
-	{"RDS.7 CKV_AWS_293", "aws_db_instance", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("deletion_protection") {
-			return "no deletion protection"
-		}
-		return ""
-	}},
+	{"RDS.5 CKV_AWS_157", "aws_db_instance", requires("multi_az", "single-AZ")},
+	{"RDS.7 CKV_AWS_293", "aws_db_instance", requires("deletion_protection", "no deletion protection")},
 	{"RDS.11", "aws_db_instance", func(_ *testing.T, _ *synthesized, r resource) string {
 		if r.num("backup_retention_period") < 7 {
 			return fmt.Sprintf("backups kept %d days", r.num("backup_retention_period"))
@@ -364,12 +364,7 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"ELB.6 CKV_AWS_150", "aws_lb", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("enable_deletion_protection") {
-			return "no deletion protection"
-		}
-		return ""
-	}},
+	{"ELB.6 CKV_AWS_150", "aws_lb", requires("enable_deletion_protection", "no deletion protection")},
 	{"CKV2_AWS_28", "aws_lb", func(t *testing.T, s *synthesized, r resource) string {
 		for _, a := range s.resources("aws_wafv2_web_acl_association") {
 			if a.str("resource_arn") == r.Ref("arn") {
@@ -453,12 +448,7 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	// Security and observability
-	{"KMS.4 CKV_AWS_7", "aws_kms_key", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("enable_key_rotation") {
-			return "no rotation"
-		}
-		return ""
-	}},
+	{"KMS.4 CKV_AWS_7", "aws_kms_key", requires("enable_key_rotation", "no rotation")},
 	{"CloudTrail.1 CloudTrail.2 CloudTrail.4 CloudTrail.5 CKV_AWS_67 CKV_AWS_35 CKV_AWS_36 CKV2_AWS_10", "aws_cloudtrail", func(_ *testing.T, _ *synthesized, r resource) string {
 		if !r.boolean("is_multi_region_trail") || r.str("kms_key_id") == "" || !r.boolean("enable_log_file_validation") || r.str("cloud_watch_logs_group_arn") == "" {
 			return "not multi-region, encrypted, validated and sent to CloudWatch"
@@ -484,24 +474,9 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"EC2.7", "aws_ebs_encryption_by_default", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("enabled") {
-			return "EBS default encryption off"
-		}
-		return ""
-	}},
-	{"GuardDuty.1", "aws_guardduty_detector", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("enable") {
-			return "GuardDuty off"
-		}
-		return ""
-	}},
-	{"Config.1", "aws_config_configuration_recorder_status", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !r.boolean("is_enabled") {
-			return "recorder stopped"
-		}
-		return ""
-	}},
+	{"EC2.7", "aws_ebs_encryption_by_default", requires("enabled", "EBS default encryption off")},
+	{"GuardDuty.1", "aws_guardduty_detector", requires("enable", "GuardDuty off")},
+	{"Config.1", "aws_config_configuration_recorder_status", requires("is_enabled", "recorder stopped")},
 }
 
 func (e policyException) matches(check policyCheck, env string, r resource) bool {
