@@ -261,6 +261,21 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
+	{"ElastiCache.1", "aws_elasticache_replication_group", func(_ *testing.T, _ *synthesized, r resource) string {
+		if r.num("snapshot_retention_limit") < 1 {
+			return "no automatic backups"
+		}
+		return ""
+	}},
+	{"IAM.1 IAM.21 CKV_AWS_355 CKV_AWS_290", "aws_iam_role_policy", func(t *testing.T, s *synthesized, r resource) string {
+		for _, st := range policyStatements(t, s, r.str("policy")) {
+			actions, resources := toStrings(st["actions"]), toStrings(st["resources"])
+			if st["effect"] != "Deny" && (slices.Contains(actions, "*") || (slices.Contains(resources, "*") && slices.ContainsFunc(actions, func(a string) bool { return strings.HasSuffix(a, ":*") }))) {
+				return fmt.Sprintf("allows %v on %v", actions, resources)
+			}
+		}
+		return ""
+	}},
 	{"SQS.1 CKV_AWS_27", "aws_sqs_queue", func(_ *testing.T, _ *synthesized, r resource) string {
 		if r.str("kms_master_key_id") == "" {
 			return "not KMS-encrypted"
