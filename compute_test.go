@@ -224,7 +224,7 @@ func TestEKS5ControlPlane(t *testing.T) {
 			if group.str("kms_key_id") != logsKey.Ref("arn") || group.num("retention_in_days") != env.Observability.LogRetentionDays {
 				t.Errorf("%s: control-plane log group key %s retention %d", what, group.str("kms_key_id"), group.num("retention_in_days"))
 			}
-			if !slices.Contains(c.strs("depends_on"), group.Type+"."+group.Name) {
+			if !slices.Contains(c.strs("depends_on"), group.address()) {
 				t.Errorf("%s: the cluster does not wait for its log group: %v", what, c.strs("depends_on"))
 			}
 			access := block(c, "access_config")

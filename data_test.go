@@ -123,7 +123,7 @@ func TestDB2DatabaseProtection(t *testing.T) {
 		}
 		for _, log := range rds.LogExports {
 			g := s.one(t, "aws_cloudwatch_log_group", fmt.Sprintf("/aws/rds/instance/smile5-%s-mysql/%s", env.Name, log))
-			if g.str("kms_key_id") != key(t, s, "logs").Ref("arn") || g.num("retention_in_days") != 30 || !slices.Contains(db.strs("depends_on"), g.Type+"."+g.Name) {
+			if g.str("kms_key_id") != key(t, s, "logs").Ref("arn") || g.num("retention_in_days") != 30 || !slices.Contains(db.strs("depends_on"), g.address()) {
 				t.Errorf("%s: %s log group %v", name, log, g.Attrs)
 			}
 		}
@@ -308,13 +308,11 @@ func TestS3Buckets(t *testing.T) {
 		env := envOf(name)
 		b := env.Buckets
 		byBucket := func(typ string, bucket resource) resource {
-			for _, r := range s.resources(typ) {
-				if r.str("bucket") == bucket.Ref("id") {
-					return r
-				}
+			r, ok := bucketOf(s, typ, bucket)
+			if !ok {
+				t.Fatalf("%s: %s has no %s", name, bucket.str("bucket"), typ)
 			}
-			t.Fatalf("%s: %s has no %s", name, bucket.str("bucket"), typ)
-			return resource{}
+			return r
 		}
 		logs := where(t, s, "aws_s3_bucket", "bucket", fmt.Sprintf("smile5-%s-logs", env.Name))
 		if n := len(s.resources("aws_s3_bucket")); n != len(buckets.Purposes) {

@@ -391,7 +391,7 @@ func TestEDGE3LoadBalancer(t *testing.T) {
 			access["bucket"] != logs.Ref("bucket") || access["prefix"] != buckets.LoadBalancerLogPrefix || access["enabled"] != true {
 			t.Errorf("%s: load balancer %v", name, lb.Attrs)
 		}
-		if !slices.Contains(lb.strs("depends_on"), strings.Trim(logsPolicy.Ref(""), "${}.")) {
+		if !slices.Contains(lb.strs("depends_on"), logsPolicy.address()) {
 			t.Errorf("%s: the load balancer does not wait for the logs bucket policy: %v", name, lb.strs("depends_on"))
 		}
 		if !reflect.DeepEqual(lb.strs("subnets"), subnetRefs(t, s, "private")) {
@@ -562,7 +562,7 @@ func TestEDGE5ApiGateway(t *testing.T) {
 		}
 		mapping := s.single(t, "aws_apigatewayv2_api_mapping")
 		if mapping.str("api_id") != api.Ref("id") || mapping.str("domain_name") != "api."+env.Edge.Domain || mapping.str("stage") != stage.Ref("id") ||
-			!slices.Contains(mapping.strs("depends_on"), strings.Trim(domain.Ref(""), "${}.")) {
+			!slices.Contains(mapping.strs("depends_on"), domain.address()) {
 			t.Errorf("%s: API mapping %v", name, mapping.Attrs)
 		}
 	}

@@ -61,8 +61,6 @@ var policyExceptions = []policyException{
 		"no AWS Signer profile: the function is built reproducibly from this repository and its hash is reviewed in every diff (lambda/build)"},
 }
 
-func mapOf(r resource, attr string) map[string]any { return block(r, attr) }
-
 // requires is the check of one boolean attribute that must be true.
 func requires(attr, problem string) func(*testing.T, *synthesized, resource) string {
 	return func(_ *testing.T, _ *synthesized, r resource) string {
@@ -87,13 +85,20 @@ func named(r resource) string {
 	return r.Name
 }
 
-func bucketOf(s *synthesized, typ string, bucket resource) (resource, bool) {
+// referring finds the resource of a type whose attribute attr is ref: the bucket's public
+// access block, the repository's lifecycle policy, the load balancer's web ACL association.
+func referring(s *synthesized, typ, attr, ref string) (resource, bool) {
 	for _, r := range s.resources(typ) {
-		if r.str("bucket") == bucket.Ref("id") {
+		if r.str(attr) == ref {
 			return r, true
 		}
 	}
 	return resource{}, false
+}
+
+// bucketOf is the bucket's resource of a type (versioning, policy, ...).
+func bucketOf(s *synthesized, typ string, bucket resource) (resource, bool) {
+	return referring(s, typ, "bucket", bucket.Ref("id"))
 }
 
 var policyChecks = []policyCheck{
@@ -137,13 +142,13 @@ var policyChecks = []policyCheck{
 	}},
 	// Compute
 	{"EC2.8 CKV_AWS_79", "aws_instance", func(_ *testing.T, _ *synthesized, r resource) string {
-		if mapOf(r, "metadata_options")["http_tokens"] != "required" {
+		if block(r, "metadata_options")["http_tokens"] != "required" {
 			return "IMDSv1 allowed"
 		}
 		return ""
 	}},
 	{"EC2.170 CKV_AWS_341", "aws_launch_template", func(_ *testing.T, _ *synthesized, r resource) string {
-		m := mapOf(r, "metadata_options")
+		m := block(r, "metadata_options")
 		if m["http_tokens"] != "required" || m["http_put_response_hop_limit"].(float64) > 1 {
 			return "IMDSv1 or a hop limit above 1"
 		}
@@ -158,7 +163,7 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	{"EC2.3 EC2.9 CKV_AWS_8 CKV_AWS_88", "aws_instance", func(_ *testing.T, _ *synthesized, r resource) string {
-		if !truthy(mapOf(r, "root_block_device")["encrypted"]) {
+		if !truthy(block(r, "root_block_device")["encrypted"]) {
 			return "unencrypted root volume"
 		}
 		if r.boolean("associate_public_ip_address") {
@@ -167,11 +172,11 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	{"EKS.1 EKS.2 EKS.3 EKS.8 CKV_AWS_38 CKV_AWS_58 CKV_AWS_37", "aws_eks_cluster", func(_ *testing.T, _ *synthesized, r resource) string {
-		vpc := mapOf(r, "vpc_config")
+		vpc := block(r, "vpc_config")
 		switch {
 		case truthy(vpc["endpoint_public_access"]):
 			return "public API endpoint"
-		case mapOf(r, "encryption_config") == nil:
+		case block(r, "encryption_config") == nil:
 			return "secrets not encrypted"
 		case len(r.strs("enabled_cluster_log_types")) != 5:
 			return "control plane logging incomplete"
@@ -181,29 +186,27 @@ var policyChecks = []policyCheck{
 	{"ECR.1 ECR.2 ECR.3 CKV_AWS_163 CKV_AWS_51 CKV_AWS_136", "aws_ecr_repository", func(t *testing.T, s *synthesized, r resource) string {
 		enc := list(r.Attrs["encryption_configuration"])
 		switch {
-		case !truthy(mapOf(r, "image_scanning_configuration")["scan_on_push"]):
+		case !truthy(block(r, "image_scanning_configuration")["scan_on_push"]):
 			return "no scan on push"
 		case r.str("image_tag_mutability") != "IMMUTABLE":
 			return "mutable tags"
 		case len(enc) != 1 || enc[0]["encryption_type"] != "KMS":
 			return "not KMS-encrypted"
 		}
-		for _, lp := range s.resources("aws_ecr_lifecycle_policy") {
-			if lp.str("repository") == r.Ref("name") {
-				return ""
-			}
+		if _, ok := referring(s, "aws_ecr_lifecycle_policy", "repository", r.Ref("name")); !ok {
+			return "no lifecycle policy"
 		}
-		return "no lifecycle policy"
+		return ""
 	}},
 	{"Lambda.2 Lambda.3 CKV_AWS_50 CKV_AWS_116 CKV_AWS_115 CKV_AWS_117 CKV_AWS_173", "aws_lambda_function", func(_ *testing.T, _ *synthesized, r resource) string {
 		switch {
-		case mapOf(r, "tracing_config")["mode"] != "Active":
+		case block(r, "tracing_config")["mode"] != "Active":
 			return "no active tracing"
-		case mapOf(r, "dead_letter_config") == nil:
+		case block(r, "dead_letter_config") == nil:
 			return "no dead-letter queue"
 		case r.Attrs["reserved_concurrent_executions"] == nil:
 			return "no concurrency limit"
-		case mapOf(r, "vpc_config") == nil:
+		case block(r, "vpc_config") == nil:
 			return "not in the VPC"
 		case r.str("kms_key_arn") == "":
 			return "environment not encrypted with a customer key"
@@ -295,7 +298,7 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	{"EFS.3 EFS.4 CKV_AWS_329 CKV_AWS_330", "aws_efs_access_point", func(_ *testing.T, _ *synthesized, r resource) string {
-		if mapOf(r, "posix_user") == nil || mapOf(r, "root_directory")["path"] == "/" {
+		if block(r, "posix_user") == nil || block(r, "root_directory")["path"] == "/" {
 			return "no user identity or the file system root"
 		}
 		return ""
@@ -316,7 +319,7 @@ var policyChecks = []policyCheck{
 	}},
 	{"S3.14 CKV_AWS_21", "aws_s3_bucket", func(t *testing.T, s *synthesized, r resource) string {
 		v, ok := bucketOf(s, "aws_s3_bucket_versioning", r)
-		if !ok || mapOf(v, "versioning_configuration")["status"] != "Enabled" {
+		if !ok || block(v, "versioning_configuration")["status"] != "Enabled" {
 			return "not versioned"
 		}
 		return ""
@@ -341,23 +344,19 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	{"CKV_AWS_144", "aws_s3_bucket", func(t *testing.T, s *synthesized, r resource) string {
-		for _, rep := range s.resources("aws_s3_bucket_replication_configuration") {
-			if rep.str("bucket") == r.Ref("id") {
-				return ""
-			}
+		if _, ok := bucketOf(s, "aws_s3_bucket_replication_configuration", r); !ok {
+			return "no cross-region replication"
 		}
-		return "no cross-region replication"
+		return ""
 	}},
 	{"Backup (vault lock) CKV_AWS_166", "aws_backup_vault", func(t *testing.T, s *synthesized, r resource) string {
 		if r.str("kms_key_arn") == "" {
 			return "not KMS-encrypted"
 		}
-		for _, l := range s.resources("aws_backup_vault_lock_configuration") {
-			if l.str("backup_vault_name") == r.Ref("name") {
-				return ""
-			}
+		if _, ok := referring(s, "aws_backup_vault_lock_configuration", "backup_vault_name", r.Ref("name")); !ok {
+			return "no vault lock"
 		}
-		return "no vault lock"
+		return ""
 	}},
 	{"SecretsManager.1 CKV2_AWS_57", "aws_db_instance", func(t *testing.T, s *synthesized, r resource) string {
 		for _, rot := range s.resources("aws_secretsmanager_secret_rotation") {
@@ -372,7 +371,7 @@ var policyChecks = []policyCheck{
 		switch {
 		case !r.boolean("drop_invalid_header_fields"):
 			return "invalid headers pass"
-		case !truthy(mapOf(r, "access_logs")["enabled"]):
+		case !truthy(block(r, "access_logs")["enabled"]):
 			return "no access logs"
 		case !slices.Contains([]string{"defensive", "strictest"}, r.str("desync_mitigation_mode")):
 			return "weak desync mitigation"
@@ -381,12 +380,10 @@ var policyChecks = []policyCheck{
 	}},
 	{"ELB.6 CKV_AWS_150", "aws_lb", requires("enable_deletion_protection", "no deletion protection")},
 	{"CKV2_AWS_28", "aws_lb", func(t *testing.T, s *synthesized, r resource) string {
-		for _, a := range s.resources("aws_wafv2_web_acl_association") {
-			if a.str("resource_arn") == r.Ref("arn") {
-				return ""
-			}
+		if _, ok := referring(s, "aws_wafv2_web_acl_association", "resource_arn", r.Ref("arn")); !ok {
+			return "no web ACL"
 		}
-		return "no web ACL"
+		return ""
 	}},
 	{"ELB.1 ELB.17 CKV_AWS_2 CKV_AWS_103 CKV2_AWS_20", "aws_lb_listener", func(_ *testing.T, _ *synthesized, r resource) string {
 		if r.str("protocol") != "HTTPS" || r.str("ssl_policy") != loadbalancer.TLSPolicy {
@@ -395,8 +392,8 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	{"CloudFront.1 CloudFront.3 CloudFront.6 CloudFront.7 CloudFront.8 CloudFront.13 CKV_AWS_305 CKV_AWS_34 CKV_AWS_68 CKV_AWS_174 CKV2_AWS_32 CKV2_AWS_47", "aws_cloudfront_distribution", func(_ *testing.T, _ *synthesized, r resource) string {
-		viewer := mapOf(r, "viewer_certificate")
-		behaviours := append([]map[string]any{mapOf(r, "default_cache_behavior")}, list(r.Attrs["ordered_cache_behavior"])...)
+		viewer := block(r, "viewer_certificate")
+		behaviours := append([]map[string]any{block(r, "default_cache_behavior")}, list(r.Attrs["ordered_cache_behavior"])...)
 		switch {
 		case r.str("default_root_object") == "":
 			return "no default root object"
@@ -448,16 +445,14 @@ var policyChecks = []policyCheck{
 		return ""
 	}},
 	{"CKV2_AWS_31", "aws_wafv2_web_acl", func(t *testing.T, s *synthesized, r resource) string {
-		for _, l := range s.resources("aws_wafv2_web_acl_logging_configuration") {
-			if l.str("resource_arn") == r.Ref("arn") {
-				return ""
-			}
+		if _, ok := referring(s, "aws_wafv2_web_acl_logging_configuration", "resource_arn", r.Ref("arn")); !ok {
+			return "no logging"
 		}
-		return "no logging"
+		return ""
 	}},
 	{"APIGateway.9 CKV_AWS_76", "aws_apigatewayv2_stage", func(_ *testing.T, _ *synthesized, r resource) string {
-		routes := mapOf(r, "default_route_settings")
-		if mapOf(r, "access_log_settings")["destination_arn"] == nil || routes["throttling_burst_limit"] == nil || routes["throttling_rate_limit"] == nil {
+		routes := block(r, "default_route_settings")
+		if block(r, "access_log_settings")["destination_arn"] == nil || routes["throttling_burst_limit"] == nil || routes["throttling_rate_limit"] == nil {
 			return "no access logs or throttling"
 		}
 		return ""

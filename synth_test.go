@@ -174,6 +174,9 @@ type resource struct {
 	Attrs      map[string]any
 }
 
+// address is the resource's Terraform address, as depends_on lists it.
+func (r resource) address() string { return r.Type + "." + r.Name }
+
 // Ref is how other resources refer to this one's attribute.
 func (r resource) Ref(attr string) string { return fmt.Sprintf("${%s.%s.%s}", r.Type, r.Name, attr) }
 

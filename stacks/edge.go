@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
 	"github.com/smile/infra/constructs/apigateway"
 	"github.com/smile/infra/constructs/buckets"
 	"github.com/smile/infra/constructs/cdn"
@@ -40,16 +42,14 @@ func (b *builder) edge(net *network.Output, k *keys, d *data) *edge {
 	if !b.ok() {
 		return nil
 	}
-	cert := func(id, domain string) *certificate.Output {
-		cfg := certificate.Config{DomainName: domain, ZoneID: zone.ZoneID}
-		if domain == e.Domain {
-			cfg.Provider = global // RES-2: CloudFront's certificate
-		}
-		out, err := certificate.New(b.stack, id, cfg)
+	cert := func(id, domain string, provider cdktf.TerraformProvider) *certificate.Output {
+		out, err := certificate.New(b.stack, id, certificate.Config{DomainName: domain, ZoneID: zone.ZoneID, Provider: provider})
 		b.fail(err)
 		return out
 	}
-	frontendCert, apiCert, albCert := cert("frontend-certificate", e.Domain), cert("api-certificate", apiDomain), cert("alb-certificate", albDomain)
+	// RES-2: CloudFront's certificate in us-east-1; the regional ones in Jakarta.
+	frontendCert := cert("frontend-certificate", e.Domain, global)
+	apiCert, albCert := cert("api-certificate", apiDomain, nil), cert("alb-certificate", albDomain, nil)
 	if !b.ok() {
 		return nil
 	}
