@@ -71,6 +71,16 @@ func requires(attr, problem string) func(*testing.T, *synthesized, resource) str
 	}
 }
 
+// requiresValue is the check of one attribute that must be set.
+func requiresValue(attr, problem string) func(*testing.T, *synthesized, resource) string {
+	return func(_ *testing.T, _ *synthesized, r resource) string {
+		if r.str(attr) == "" {
+			return problem
+		}
+		return ""
+	}
+}
+
 func truthy(v any) bool { return v == true || v == "true" }
 
 func named(r resource) string {
@@ -213,12 +223,7 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"CKV_AWS_272", "aws_lambda_function", func(_ *testing.T, _ *synthesized, r resource) string {
-		if r.str("code_signing_config_arn") == "" {
-			return "no code signing"
-		}
-		return ""
-	}},
+	{"CKV_AWS_272", "aws_lambda_function", requiresValue("code_signing_config_arn", "no code signing")},
 	// Data
 	{"RDS.2 RDS.3 RDS.9 RDS.10 RDS.13 CKV_AWS_17 CKV_AWS_16 CKV_AWS_129 CKV_AWS_161 CKV_AWS_226", "aws_db_instance", func(_ *testing.T, _ *synthesized, r resource) string {
 		switch {
@@ -279,18 +284,8 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"SQS.1 CKV_AWS_27", "aws_sqs_queue", func(_ *testing.T, _ *synthesized, r resource) string {
-		if r.str("kms_master_key_id") == "" {
-			return "not KMS-encrypted"
-		}
-		return ""
-	}},
-	{"SNS.1 CKV_AWS_26", "aws_sns_topic", func(_ *testing.T, _ *synthesized, r resource) string {
-		if r.str("kms_master_key_id") == "" {
-			return "not KMS-encrypted"
-		}
-		return ""
-	}},
+	{"SQS.1 CKV_AWS_27", "aws_sqs_queue", requiresValue("kms_master_key_id", "not KMS-encrypted")},
+	{"SNS.1 CKV_AWS_26", "aws_sns_topic", requiresValue("kms_master_key_id", "not KMS-encrypted")},
 	{"EFS.1 CKV_AWS_42 CKV_AWS_184", "aws_efs_file_system", func(_ *testing.T, _ *synthesized, r resource) string {
 		if !r.boolean("encrypted") || r.str("kms_key_id") == "" {
 			return "not encrypted with a customer key"
