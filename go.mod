@@ -27,6 +27,8 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
 	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
+	github.com/cdktf/cdktf-provider-helm-go/helm/v10 v10.5.0
+	github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11 v11.12.1
 	github.com/fatih/color v1.19.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
@@ -40,3 +42,7 @@ require (
 	golang.org/x/tools/cmd/godoc v0.1.0-deprecated // indirect
 	golang.org/x/tools/godoc v0.1.0-deprecated // indirect
 )
+
+replace github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11 => ./.gen/kubernetes/go/kubernetes
+
+replace github.com/cdktf/cdktf-provider-helm-go/helm/v10 => ./.gen/helm/go/helm
