@@ -262,7 +262,9 @@ func TestEKS5AccessEntries(t *testing.T) {
 		for _, c := range s.resources("aws_eks_cluster") {
 			var entries, associated []string
 			for _, e := range s.resources("aws_eks_access_entry") {
-				if e.str("cluster_name") == c.Ref("name") {
+				// Entries that map a role to Kubernetes groups are the on-call ones
+				// (kubernetes_test.go); these are the admins'.
+				if e.str("cluster_name") == c.Ref("name") && len(e.strs("kubernetes_groups")) == 0 {
 					entries = append(entries, e.str("principal_arn"))
 					if e.str("type") != "STANDARD" {
 						t.Errorf("%s: access entry type %s", s.name, e.str("type"))
@@ -323,6 +325,10 @@ func TestEKS6AddonsAndIrsa(t *testing.T) {
 			}
 			if got := slices.Sorted(maps.Keys(addons)); !reflect.DeepEqual(got, slices.Sorted(slices.Values(config.AddonNames()))) {
 				t.Errorf("%s: add-ons %v", what, got)
+			}
+			// OBS-1: container logs are shipped once, by the platform's Fluent Bit.
+			if got := addons["amazon-cloudwatch-observability"].str("configuration_values"); got != `{"containerLogs":{"enabled":false}}` {
+				t.Errorf("%s: CloudWatch add-on configuration %q, want container logs off", what, got)
 			}
 			for addon, a := range addons {
 				if a.str("addon_version") != env.Compute.Addons[addon] || a.str("resolve_conflicts_on_update") != "OVERWRITE" || a.str("resolve_conflicts_on_create") != "OVERWRITE" {

@@ -4,6 +4,7 @@
 //
 //	SMILE_ENVIRONMENTS       comma-separated subset of dev,staging,prod (default: all)
 //	SMILE_EMULATOR_ENDPOINT  http://127.0.0.1:PORT to deploy to the local AWS emulator
+//	SMILE_EMULATOR_KUBE_DIR  with the emulator: the local Kubernetes API servers (host, token, ca.crt per cluster)
 //	SMILE_STATE_BUCKET       S3 bucket for remote state (CICD-3); unset keeps state in .state/
 package main
 
@@ -29,6 +30,7 @@ func run() error {
 	// with one message and nothing written (ENV-3).
 	envs, err := config.Load(os.Getenv("SMILE_ENVIRONMENTS"), config.Deployment{
 		EmulatorEndpoint: os.Getenv("SMILE_EMULATOR_ENDPOINT"),
+		EmulatorKubeDir:  os.Getenv("SMILE_EMULATOR_KUBE_DIR"),
 		StateBucket:      os.Getenv("SMILE_STATE_BUCKET"),
 	})
 	if err != nil {

@@ -103,7 +103,9 @@ func hclFor(doc map[string]any) []byte {
 
 // hclMapAttributes are the attributes whose JSON objects are maps, not blocks.
 var hclMapAttributes = map[string]bool{"tags": true, "tags_all": true, "dimensions": true, "variables": true, "labels": true,
-	"triggers": true, "attributes": true, "request_parameters": true, "stage_variables": true, "backup_options": true}
+	"triggers": true, "attributes": true, "request_parameters": true, "stage_variables": true, "backup_options": true,
+	// Kubernetes metadata, quotas and limit ranges.
+	"annotations": true, "hard": true, "min": true, "max": true, "default": true, "default_request": true}
 
 var hclMetaArguments = map[string]bool{"//": true, "depends_on": true, "lifecycle": true, "provider": true, "count": true, "for_each": true}
 

@@ -21,6 +21,29 @@ import (
 // emulatorTestEndpoint is only written into the emulator variant's JSON; nothing listens.
 const emulatorTestEndpoint = "http://127.0.0.1:4566"
 
+// The emulator variant's local Kubernetes API servers, as scripts/emulator-deploy
+// describes them in SMILE_EMULATOR_KUBE_DIR; nothing listens either.
+const (
+	emulatorKubeToken = "emulator-test-token"
+	emulatorKubeCA    = "-----BEGIN CERTIFICATE-----\nMIIBemulator\n-----END CERTIFICATE-----"
+)
+
+// writeEmulatorKubeDir describes a fake API server per cluster under dir.
+func writeEmulatorKubeDir(dir string) error {
+	for i, cluster := range []string{"app", "data"} {
+		files := map[string]string{"host": fmt.Sprintf("https://127.0.0.1:%d", 16443+i), "token": emulatorKubeToken, "ca.crt": emulatorKubeCA}
+		if err := os.MkdirAll(filepath.Join(dir, cluster), 0o755); err != nil {
+			return err
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(dir, cluster, name), []byte(content+"\n"), 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // synthesized is one synthesized stack: the raw file and its decoded form.
 type synthesized struct {
 	name string
@@ -41,8 +64,8 @@ var (
 )
 
 // The smile-prod variant: remote state, an existing hosted zone, an account baseline owned
-// by another stack, a 90/10 canary, a public
-// cluster endpoint for one network, two more cluster admins and a bastion key pair.
+// by another stack, a 90/10 canary, a public cluster endpoint for one network, two more
+// cluster admins, one more on-call role and a bastion key pair.
 const (
 	stateBucketForTest  = "smile-terraform-state"
 	variantHostedZoneID = "Z0123456789ABCDEFGHIJ"
@@ -50,6 +73,7 @@ const (
 )
 
 var (
+	variantOnCallRoleArns      = []string{"arn:aws:iam::123456789012:role/smile-oncall"}
 	variantPublicEndpointCidrs = []string{"203.0.113.0/24"}
 	variantAdminRoleArns       = []string{
 		"arn:aws:iam::123456789012:role/smile-ci-deploy",
@@ -82,6 +106,10 @@ func synthAll(t testing.TB) {
 		}
 		dev, prod := config.Dev(), config.Prod()
 		dev.Deployment.EmulatorEndpoint = emulatorTestEndpoint
+		dev.Deployment.EmulatorKubeDir = filepath.Join(dir, "kube")
+		if synthErr = writeEmulatorKubeDir(dev.Deployment.EmulatorKubeDir); synthErr != nil {
+			return
+		}
 		prod.Deployment.StateBucket = stateBucketForTest
 		prod.Edge.HostedZoneID = variantHostedZoneID
 		prod.Security.OwnsAccountBaseline = false
@@ -89,6 +117,7 @@ func synthAll(t testing.TB) {
 		prod.Compute.PublicEndpointCidrs = variantPublicEndpointCidrs
 		prod.Compute.AdminRoleArns = variantAdminRoleArns
 		prod.Compute.Bastion.SSHPublicKey = variantSSHPublicKey
+		prod.Kubernetes.OnCallRoleArns = variantOnCallRoleArns
 		variants, synthErr = synthApp(filepath.Join(dir, "variants"), []config.Environment{dev, prod})
 		if synthErr != nil {
 			return

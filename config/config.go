@@ -32,6 +32,7 @@ type Environment struct {
 	Backup        Backup
 	Edge          Edge
 	Observability Observability
+	Kubernetes    Kubernetes
 	Security      Security
 	Deployment    Deployment
 }
@@ -86,6 +87,11 @@ type Deployment struct {
 	// (moto_server) and applies the emulator adjustments of stacks/emulator.go.
 	// Empty means real AWS.
 	EmulatorEndpoint string
+	// EmulatorKubeDir, with the emulator, holds one directory per cluster (app, data)
+	// with the local Kubernetes API server's host, token and ca.crt, which the kubernetes
+	// and helm providers use instead of `aws eks get-token` (scripts/emulator-deploy
+	// starts the servers and writes it).
+	EmulatorKubeDir string
 	// StateBucket is the encrypted S3 bucket holding remote state (CICD-3). Empty keeps
 	// state in a local file, which is only right for the emulator and first experiments.
 	StateBucket string
@@ -157,6 +163,9 @@ func Dev() Environment {
 	// One node per group is enough to run every service once; no GPU group.
 	env.Compute = defaultCompute(1, 3, 1, 3, 30)
 	env.Services = Services{MinReplicas: 1, MaxReplicas: 2}
+	env.Kubernetes = defaultKubernetes(
+		NamespaceQuota{Requests: Resources{8000, 16384}, Limits: Resources{16000, 32768}, Pods: 60},
+		NamespaceQuota{Requests: Resources{16000, 65536}, Limits: Resources{24000, 98304}, Pods: 30})
 	env.Database = database(Database{
 		InstanceClass: "db.t3.micro", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 20,
 		BackupRetentionDays: 0,
@@ -178,6 +187,9 @@ func Staging() Environment {
 	env := base("staging")
 	env.Compute = defaultCompute(2, 10, 1, 10, 50)
 	env.Services = Services{MinReplicas: 2, MaxReplicas: 3}
+	env.Kubernetes = defaultKubernetes(
+		NamespaceQuota{Requests: Resources{24000, 49152}, Limits: Resources{48000, 98304}, Pods: 150},
+		NamespaceQuota{Requests: Resources{24000, 98304}, Limits: Resources{40000, 163840}, Pods: 40})
 	env.Database = database(Database{
 		InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
 		BackupRetentionDays: 7, PerformanceInsights: true, MonitoringIntervalSeconds: 60,
@@ -199,6 +211,10 @@ func Prod() Environment {
 	env.Compute = defaultCompute(2, 50, 1, 20, 100)
 	env.Compute.Data.GPU.Enabled = true
 	env.Services = Services{MinReplicas: 3, MaxReplicas: 10, Autoscaling: true}
+	// K8S-1: sized for 50 nodes per application group and 20 per data group (EKS-1, EKS-2).
+	env.Kubernetes = defaultKubernetes(
+		NamespaceQuota{Requests: Resources{160000, 327680}, Limits: Resources{320000, 655360}, Pods: 1000},
+		NamespaceQuota{Requests: Resources{80000, 327680}, Limits: Resources{120000, 491520}, Pods: 200})
 	env.Database = database(Database{
 		InstanceClass: "db.r5.large", AllocatedStorageGiB: 500, MaxAllocatedStorageGiB: 1000,
 		MultiAZ: true, BackupRetentionDays: 30, DeletionProtection: true,

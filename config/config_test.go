@@ -134,6 +134,10 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			e.Deployment.EmulatorEndpoint = "http://127.0.0.1:5000"
 			e.Deployment.StateBucket = "smile-state"
 		}, []string{"Deployment.StateBucket: is set together with the emulator endpoint"}},
+		{"emulator without the local Kubernetes API servers", func(e *Environment) { e.Deployment.EmulatorEndpoint = "http://127.0.0.1:5000" },
+			[]string{"Deployment.EmulatorKubeDir: is empty: an emulator deployment needs the local Kubernetes API servers"}},
+		{"Kubernetes API servers without the emulator", func(e *Environment) { e.Deployment.EmulatorKubeDir = "/tmp/kube" },
+			[]string{"Deployment.EmulatorKubeDir: is set without the emulator endpoint"}},
 		{"bad state bucket", func(e *Environment) { e.Deployment.StateBucket = "Smile_State" },
 			[]string{`Deployment.StateBucket: "Smile_State" is not a valid S3 bucket name`}},
 		{"bad name", func(e *Environment) { e.Name = "Dev-1" },
@@ -143,6 +147,32 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{`Compute.KubernetesVersion: "1.24" is a version EKS no longer creates`, "EKS-3"}},
 		{"unknown EKS version", func(e *Environment) { e.Compute.KubernetesVersion = "1.99" },
 			[]string{`Compute.KubernetesVersion: "1.99" is not a known EKS version`}},
+		// K8S-1, EKS-7
+		{"quota limits below requests", func(e *Environment) { e.Kubernetes.Application.Limits = Resources{4000, 8192} },
+			[]string{"Kubernetes.Application.Limits: 4 CPU / 8Gi is below the requests 8 CPU / 16Gi"}},
+		{"quota without pods", func(e *Environment) { e.Kubernetes.Data.Pods = 0 },
+			[]string{"Kubernetes.Data.Pods: 0 must be at least 1", "Kubernetes.Data.Pods: 0 cannot hold a Spark driver and 5 executors"}},
+		{"quota too small for an API pod", func(e *Environment) { e.Kubernetes.Application.Requests = Resources{1000, 16384} },
+			[]string{"Kubernetes.Application: the quota (requests 1 CPU / 16Gi, limits 16 CPU / 32Gi) cannot hold one API pod at its maximum 2 CPU / 4Gi"}},
+		// K8S-2
+		{"data quota too small for Spark", func(e *Environment) { e.Kubernetes.SparkExecutors.Max = 8 },
+			[]string{"Kubernetes.Data.Requests: 16 CPU / 64Gi cannot hold a Spark driver and 8 executors at the ETL minimum (18 CPU / 72Gi)",
+				"Kubernetes.Data.Limits: 24 CPU / 96Gi cannot hold a Spark driver and 8 executors at the ETL default limit (36 CPU / 144Gi)"}},
+		{"Spark range upside down", func(e *Environment) { e.Kubernetes.SparkExecutors = Range{Min: 5, Max: 3} },
+			[]string{"Kubernetes.SparkExecutors: 5-3 is not a range of at least one executor"}},
+		{"chart version range", func(e *Environment) { e.Kubernetes.Charts.MetricsServer.Version = "^3.13" },
+			[]string{`Kubernetes.Charts.metrics-server: version "^3.13" must be an exact chart version`}},
+		{"chart repository over http", func(e *Environment) { e.Kubernetes.Charts.SparkOperator.Repository = "http://charts.example.org" },
+			[]string{`Kubernetes.Charts.spark-operator: repository "http://charts.example.org" must be an https:// chart repository`}},
+		{"collector image on latest", func(e *Environment) {
+			e.Kubernetes.AdotCollectorImage = "public.ecr.aws/aws-observability/aws-otel-collector:latest"
+		}, []string{`Kubernetes.AdotCollectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:latest" must be an image pinned by a tag other than latest`}},
+		{"on-call role that is not a role", func(e *Environment) { e.Kubernetes.OnCallRoleArns = []string{"arn:aws:iam::123456789012:group/oncall"} },
+			[]string{`Kubernetes.OnCallRoleArns[0]: "arn:aws:iam::123456789012:group/oncall" is not an IAM role ARN`}},
+		{"on-call role that is also an admin", func(e *Environment) {
+			e.Compute.AdminRoleArns = []string{"arn:aws:iam::123456789012:role/ops"}
+			e.Kubernetes.OnCallRoleArns = []string{"arn:aws:iam::123456789012:role/ops"}
+		}, []string{`Kubernetes.OnCallRoleArns[0]: "arn:aws:iam::123456789012:role/ops" is also in Compute.AdminRoleArns`}},
 		// EKS-5
 		{"public endpoint open to the internet", func(e *Environment) { e.Compute.PublicEndpointCidrs = []string{"0.0.0.0/0"} },
 			[]string{`Compute.PublicEndpointCidrs[0]: "0.0.0.0/0" opens the cluster API to the whole internet`}},
@@ -443,6 +473,21 @@ func TestDataSizing(t *testing.T) {
 		}
 		if e.FileSystem.ProvisionedThroughputMiBps != 100 || e.Queues.RetentionDays != 14 || e.Backup.DailyRetentionDays != 30 || e.Backup.ArchiveRetentionDays < 2555 {
 			t.Errorf("%s: efs %d queues %d backup %+v", e.Name, e.FileSystem.ProvisionedThroughputMiBps, e.Queues.RetentionDays, e.Backup)
+		}
+	}
+}
+
+// The quantities are written the way the API server stores them, so a re-plan after an
+// apply shows no change (measured against kube-apiserver 1.34 in make emulator).
+func TestK8S1CanonicalQuantities(t *testing.T) {
+	for r, want := range map[Resources][2]string{
+		{MilliCPU: 250, MemoryMiB: 256}:     {"250m", "256Mi"},
+		{MilliCPU: 2000, MemoryMiB: 4096}:   {"2", "4Gi"},
+		{MilliCPU: 1500, MemoryMiB: 1536}:   {"1500m", "1536Mi"},
+		{MilliCPU: 16000, MemoryMiB: 98304}: {"16", "96Gi"},
+	} {
+		if got := [2]string{r.CPU(), r.Memory()}; got != want {
+			t.Errorf("%+v: %v, want %v", r, got, want)
 		}
 	}
 }

@@ -51,6 +51,7 @@ func (e Environment) Validate() error {
 	e.validateData(&p)
 	e.validateEdge(&p)
 	e.validateObservability(&p)
+	e.validateKubernetes(&p)
 	if !slices.Contains(logRetentionDays, e.Observability.LogRetentionDays) || e.Observability.LogRetentionDays < MinLogRetentionDays {
 		p.add("Observability.LogRetentionDays", "%d is not allowed: use a CloudWatch retention of at least %d days (30, 60, 90, 120, 150, 180, 365, ...) (OBS-1)",
 			e.Observability.LogRetentionDays, MinLogRetentionDays)
@@ -203,6 +204,11 @@ func (e Environment) validateDeployment(p *problems) {
 		if d.StateBucket != "" {
 			p.add("Deployment.StateBucket", "is set together with the emulator endpoint: emulator state is local, unset SMILE_STATE_BUCKET")
 		}
+		if d.EmulatorKubeDir == "" {
+			p.add("Deployment.EmulatorKubeDir", "is empty: an emulator deployment needs the local Kubernetes API servers; scripts/emulator-deploy starts them and sets SMILE_EMULATOR_KUBE_DIR")
+		}
+	} else if d.EmulatorKubeDir != "" {
+		p.add("Deployment.EmulatorKubeDir", "is set without the emulator endpoint: the local Kubernetes API servers belong to the emulator, unset SMILE_EMULATOR_KUBE_DIR")
 	}
 	if d.StateBucket != "" && !bucketNamePattern.MatchString(d.StateBucket) {
 		p.add("Deployment.StateBucket", "%q is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens) (SMILE_STATE_BUCKET)", d.StateBucket)

@@ -13,6 +13,8 @@ import (
 // clusters are the two EKS clusters, for the Kubernetes platform tier.
 type clusters struct {
 	app, data *eks.Output
+	// adminRole is the environment's cluster-admin role; vpcID the clusters' VPC.
+	adminRole, vpcID *string
 }
 
 // compute wires the bastion, the application and data clusters and the image registry
@@ -53,7 +55,8 @@ func (b *builder) compute(net *network.Output, k *keys) *clusters {
 		b.fail(err)
 		return out
 	}
-	out := &clusters{app: cluster("app-cluster", "app", comp.Application), data: cluster("data-cluster", "data", comp.Data)}
+	out := &clusters{app: cluster("app-cluster", "app", comp.Application), data: cluster("data-cluster", "data", comp.Data),
+		adminRole: adminRole, vpcID: net.VpcID}
 
 	registry, err := ecr.New(b.stack, "ecr", ecr.Config{Prefix: env.Prefix(), Repositories: comp.EcrRepositories, KmsKeyArn: k.data.Arn})
 	b.fail(err)

@@ -3,11 +3,15 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/smile/infra/config"
 )
 
 // EmulatorException is how one resource type is treated when the stack deploys to the
@@ -108,6 +112,8 @@ var EmulatorExceptions = []EmulatorException{
 	{ResourceType: "aws_ssm_maintenance_window_task", Skip: true, Overrides: map[string]any{"targets.0.values.0": "emulator-skipped-target"},
 		Reason: "its window target is skipped"},
 	{ResourceType: "aws_backup_selection", Skip: true, Reason: "moto answers HTTP 500"},
+	{ResourceType: "helm_release", Skip: true,
+		Reason: "its chart comes from a public chart repository, which this offline machine cannot reach; terraform validate checks every release against the helm provider's schema and tests check the values"},
 }
 
 // applyEmulatorExceptions adjusts every resource of the stack whose type the table lists.
@@ -186,4 +192,32 @@ const emulatorHeadersPolicyID = "emulator-has-no-response-headers-policies"
 func uniqueIssuer(resource cdktf.TerraformResource) any {
 	path := strings.NewReplacer("/", "-", "_", "-").Replace(*resource.Node().Path())
 	return "https://oidc.eks.emulator.invalid/id/" + strings.ToLower(path)
+}
+
+// emulatorKubeAuth points a cluster's kubernetes and helm providers at the local
+// Kubernetes API server scripts/emulator-deploy started for it: host, static token and
+// CA from SMILE_EMULATOR_KUBE_DIR/<cluster>/, instead of `aws eks get-token` (moto's
+// clusters have no API server).
+func emulatorKubeAuth(env config.Environment, cluster string) (kubeAuth, error) {
+	dir := filepath.Join(env.Deployment.EmulatorKubeDir, cluster)
+	read := func(name string) (*string, error) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("emulator: the local Kubernetes API server of the %s cluster is not described in %s (%w): "+
+				"start it with scripts/emulator-deploy, which writes host, token and ca.crt there", cluster, dir, err)
+		}
+		return jsii.String(strings.TrimSpace(string(b))), nil
+	}
+	var auth kubeAuth
+	var err error
+	if auth.Host, err = read("host"); err != nil {
+		return auth, err
+	}
+	if auth.Token, err = read("token"); err != nil {
+		return auth, err
+	}
+	if auth.CACertificate, err = read("ca.crt"); err != nil {
+		return auth, err
+	}
+	return auth, nil
 }

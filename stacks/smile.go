@@ -24,6 +24,7 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	edge := b.edge(net, keys, data)
 	alarms := b.observability(keys, clusters, data, edge)
 	b.security(net, keys, clusters, data, edge, alarms)
+	b.kubernetesPlatform(keys, clusters, data)
 	if env.Emulated() {
 		b.emulatorExceptions()
 	}

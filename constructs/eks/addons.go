@@ -32,6 +32,15 @@ var AddonIdentities = map[string]addonIdentity{
 		ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"}},
 }
 
+// AddonConfiguration is the configuration of the add-ons that get one. Container logs go
+// through the platform tier's Fluent Bit release, into a KMS-encrypted group with the
+// environment's retention (OBS-1); the CloudWatch add-on's own Fluent Bit would ship every
+// line a second time, into groups it creates unencrypted and keeps forever. The add-on
+// keeps Container Insights metrics (OBS-4).
+var AddonConfiguration = map[string]string{
+	config.AddonCloudWatchObservability: `{"containerLogs":{"enabled":false}}`,
+}
+
 // beforeNodes are the add-ons a node needs to become Ready (pod networking and service
 // routing); the others need running nodes to schedule their pods on.
 var beforeNodes = []string{config.AddonVpcCni, config.AddonKubeProxy}
@@ -70,6 +79,7 @@ func installAddons(scope constructs.Construct, cfg Config, cluster ekscluster.Ek
 			AddonName:             jsii.String(name),
 			AddonVersion:          jsii.String(cfg.Addons[name]),
 			ServiceAccountRoleArn: roles[name],
+			ConfigurationValues:   optional(AddonConfiguration[name]),
 			// OVERWRITE on create: a fresh cluster may already run a self-managed copy, which
 			// the managed add-on takes over. OVERWRITE on update: the add-on's settings live
 			// in this repository; a change made with kubectl is drift that an upgrade
@@ -80,6 +90,14 @@ func installAddons(scope constructs.Construct, cfg Config, cluster ekscluster.Ek
 		}))
 	}
 	return out
+}
+
+// optional is nil for the empty string, so the attribute stays unset.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
 }
 
 // volumeKeyStatements let the EBS CSI driver create and attach volumes encrypted with the

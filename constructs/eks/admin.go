@@ -15,8 +15,14 @@ import (
 // own IAM policy allows sts:AssumeRole on this role can assume it, so who administers the
 // clusters is decided in IAM, reviewed, and survives a change of deployer.
 func NewAdminRole(scope constructs.Construct, id, name string, accountID *string) (*string, error) {
+	return NewAccessRole(scope, id, name, "Cluster-admin on this environment's EKS clusters, through access entries", accountID)
+}
+
+// NewAccessRole creates a role for people to reach the clusters through an access entry,
+// trusted the same way as the admin role: whoever IAM allows to assume it.
+func NewAccessRole(scope constructs.Construct, id, name, description string, accountID *string) (*string, error) {
 	if name == "" || accountID == nil {
-		return nil, fmt.Errorf("eks.NewAdminRole %s: name and accountID are required", id)
+		return nil, fmt.Errorf("eks.NewAccessRole %s: name and accountID are required", id)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	trust := iampolicy.Document(c, "trust", iampolicy.Statement{
@@ -25,7 +31,7 @@ func NewAdminRole(scope constructs.Construct, id, name string, accountID *string
 	})
 	role := iamrole.NewIamRole(c, jsii.String("role"), &iamrole.IamRoleConfig{
 		Name:               jsii.String(name),
-		Description:        jsii.String("Cluster-admin on this environment's EKS clusters, through access entries"),
+		Description:        jsii.String(description),
 		AssumeRolePolicy:   trust,
 		MaxSessionDuration: jsii.Number(3600),
 	})

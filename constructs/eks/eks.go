@@ -99,6 +99,11 @@ type Output struct {
 	LogGroupName                *string
 	// AddonRoleArns are the IRSA roles of the add-ons that call AWS, by add-on name.
 	AddonRoleArns map[string]*string
+	// AdminAccess is what must exist before an admin can call the Kubernetes API: the
+	// access entries and their cluster-admin associations.
+	AdminAccess []cdktf.ITerraformDependable
+	// Nodes is what must exist before pods can run: the node groups and every add-on.
+	Nodes []cdktf.ITerraformDependable
 }
 
 // New builds one cluster.
@@ -177,7 +182,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	})
 	out.OIDC = OIDC{ProviderArn: provider.Arn(), IssuerHost: cdktf.Fn_Replace(issuer, jsii.String("https://"), jsii.String(""))}
 
-	accessEntries(c, cfg, cluster.Name())
+	out.AdminAccess = accessEntries(c, cfg, cluster.Name())
 
 	// EKS-6: the add-ons nodes need come first, then the node groups, then the rest.
 	roles, err := addonRoles(c, cfg, out.OIDC)
@@ -197,25 +202,28 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			afterNodes = append(afterNodes, name)
 		}
 	}
-	installAddons(c, cfg, cluster, roles, afterNodes, groups)
+	addons := installAddons(c, cfg, cluster, roles, afterNodes, groups)
+	out.Nodes = append(append(append(out.Nodes, groups...), networking...), addons...)
 	return out, nil
 }
 
 // accessEntries make each admin role cluster-admin (EKS-5, API authentication mode).
-func accessEntries(scope constructs.Construct, cfg Config, clusterName *string) {
+func accessEntries(scope constructs.Construct, cfg Config, clusterName *string) []cdktf.ITerraformDependable {
+	var granted []cdktf.ITerraformDependable
 	for _, admin := range cfg.Admins {
 		key := "admin-" + admin.Key
 		entry := eksaccessentry.NewEksAccessEntry(scope, jsii.String(key), &eksaccessentry.EksAccessEntryConfig{
 			ClusterName: clusterName, PrincipalArn: admin.Arn, Type: jsii.String("STANDARD"),
 		})
-		eksaccesspolicyassociation.NewEksAccessPolicyAssociation(scope, jsii.String(key+"-policy"), &eksaccesspolicyassociation.EksAccessPolicyAssociationConfig{
+		granted = append(granted, entry, eksaccesspolicyassociation.NewEksAccessPolicyAssociation(scope, jsii.String(key+"-policy"), &eksaccesspolicyassociation.EksAccessPolicyAssociationConfig{
 			ClusterName:  clusterName,
 			PrincipalArn: admin.Arn,
 			PolicyArn:    jsii.String(ClusterAdminPolicyArn),
 			AccessScope:  &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: jsii.String("cluster")},
 			DependsOn:    &[]cdktf.ITerraformDependable{entry},
-		})
+		}))
 	}
+	return granted
 }
 
 // securityGroups returns the control plane's additional group and the nodes' group. The
