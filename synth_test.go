@@ -127,6 +127,11 @@ func synthAll(t testing.TB) {
 		var out map[string]*synthesized
 		out, synthErr = synthApp(filepath.Join(dir, "canary"), []config.Environment{shifted})
 		canary = out[shifted.StackName()]
+		// Every synthesis is on disk and decoded: stop the jsii runtime (a Node process
+		// holding the AWS, kubernetes and helm bindings, ~1 GiB) before the tests run
+		// terraform validate and tfsec, or the suite peaks above its 2 GiB budget. No test
+		// calls into jsii after this.
+		jsii.Close()
 	})
 	if synthErr != nil {
 		t.Fatalf("synth: %v", synthErr)
