@@ -467,8 +467,8 @@ func TestEDGE4WeightedForward(t *testing.T) {
 // EDGE-4: a canary is a one-line config change, and in the synthesized JSON it changes the
 // listener rule's weights and nothing else, so `cdktf diff` shows one in-place update.
 func TestEDGE4TrafficShiftTouchesOnlyTheListenerRule(t *testing.T) {
-	before := deepCopy(t, synthReal(t)["smile-dev"].doc)
-	after := deepCopy(t, synthCanary(t).doc)
+	before := deepCopyDoc(synthReal(t)["smile-dev"].doc)
+	after := deepCopyDoc(synthCanary(t).doc)
 	var changed []string
 	diffPaths("", before, after, &changed)
 	for _, path := range changed {

@@ -4,16 +4,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/smile/infra/constructs/bastion"
+	"github.com/smile/infra/hclexport"
 	"github.com/smile/infra/stacks"
 )
 
@@ -49,47 +54,216 @@ func TestSnapshots(t *testing.T) {
 	}
 }
 
-// CICD-1: every synthesized stack, and the emulator variant, passes `terraform validate`
-// offline against the provider versions the constraints select. One validation at a time:
-// each loads the AWS provider's schema (~700 MB), and two beside the jsii runtime holding
-// five synthesized stacks would take the suite past its 2 GiB memory budget.
+// CICD-1: every synthesized stack, and the prod variant, passes `terraform validate`
+// offline against the provider versions the constraints select.
 func TestTerraformValidate(t *testing.T) {
+	v := validateAll(t)
+	for _, label := range v.jsonModules {
+		t.Run(label, func(t *testing.T) { v.report(t, label) })
+	}
+}
+
+// The exit from archived cdktf: every environment rendered as plain HCL (hclexport, with
+// the providers' schemas) passes `terraform validate` too, so the stacks can leave cdktf
+// for hand-kept Terraform at any time (README: "Leaving cdktf").
+func TestExitToHCLValidates(t *testing.T) {
+	v := validateAll(t)
+	for _, label := range v.hclModules {
+		t.Run(label, func(t *testing.T) {
+			v.report(t, label)
+			if v.hclSizes[label] == 0 {
+				t.Fatalf("%s: nothing rendered", label)
+			}
+		})
+	}
+}
+
+// validation is `terraform validate` of every synthesized stack (JSON, as deployed) and
+// of its HCL rendering, together: one directory per environment holds the JSON stack as
+// the root module, with its provider blocks rendered as HCL (providers.tf), and the HCL
+// rendering of its resources as a child module that the root passes those providers to.
+// Each run loads the providers' schemas (~1 GB with two AWS configurations) once for both
+// forms; one run at a time keeps the suite within its memory budget. A shared plugin
+// cache links the providers instead of copying them into every directory.
+type validation struct {
+	jsonModules, hclModules []string
+	hclSizes                map[string]int
+	diagnostics             map[string][]string
+}
+
+var (
+	validateOnce sync.Once
+	validated    *validation
+	validateErr  error
+)
+
+func validateAll(t *testing.T) *validation {
+	t.Helper()
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Fatal("terraform is not on PATH: install Terraform 1.11+ (scripts/setup checks for it)")
 	}
 	stacksByName, variants := synthReal(t), synthVariants(t)
-	all := map[string]*synthesized{
-		"smile-dev-emulator": variants["smile-dev"],
-		"smile-prod-variant": variants["smile-prod"],
+	validateOnce.Do(func() { validated, validateErr = runValidation(stacksByName, variants) })
+	if validateErr != nil {
+		t.Fatal(validateErr)
 	}
+	return validated
+}
+
+func runValidation(stacksByName, variants map[string]*synthesized) (*validation, error) {
+	root, err := os.MkdirTemp("", "smile-validate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(root)
+	cache := filepath.Join(root, ".plugin-cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, err
+	}
+	v := &validation{hclSizes: map[string]int{}, diagnostics: map[string][]string{}}
+	run := func(dir string, args ...string) ([]byte, error) {
+		cmd := exec.Command("terraform", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_PLUGIN_CACHE_DIR="+cache)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil && args[0] != "validate" {
+			return nil, fmt.Errorf("terraform %s in %s: %v\n%s%s", strings.Join(args, " "), dir, err, out, stderr.String())
+		}
+		return out, nil
+	}
+	write := func(dir, file string, content []byte) error {
+		path := filepath.Join(root, dir, file)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(path, content, 0o644)
+	}
+	// The JSON is validated as synthesized, except the backend (validation ignores state).
+	jsonFile := func(doc map[string]any, withProviders bool) ([]byte, error) {
+		doc = deepCopyDoc(doc)
+		delete(doc["terraform"].(map[string]any), "backend")
+		if !withProviders {
+			delete(doc, "provider")
+		}
+		return json.Marshal(doc)
+	}
+
+	// The HCL renderings need the providers' schemas: read them where the prod variant is
+	// validated (its JSON alone), then validate it.
+	variant := "smile-prod-variant"
+	raw, err := jsonFile(variants["smile-prod"].doc, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := write(variant, "cdk.tf.json", raw); err != nil {
+		return nil, err
+	}
+	if _, err := run(filepath.Join(root, variant), "init", "-backend=false", "-input=false", "-no-color"); err != nil {
+		return nil, err
+	}
+	out, err := run(filepath.Join(root, variant), "providers", "schema", "-json")
+	if err != nil {
+		return nil, err
+	}
+	schemas, err := hclexport.LoadSchemas(bytes.NewReader(out))
+	if err != nil {
+		return nil, err
+	}
+	renderer := hclexport.Renderer{Schemas: schemas}
+	dirs := []string{variant}
+	v.jsonModules = append(v.jsonModules, variant)
 	for _, name := range stackNames() {
-		all[name] = stacksByName[name]
+		doc := stacksByName[name].doc
+		raw, err := jsonFile(doc, false)
+		if err != nil {
+			return nil, err
+		}
+		module, err := renderer.Module(doc)
+		if err != nil {
+			return nil, err
+		}
+		var pass []string
+		for _, p := range slices.Sorted(maps.Keys(doc["provider"].(map[string]any))) {
+			if _, hasDefault := doc["terraform"].(map[string]any)["required_providers"].(map[string]any)[p]; hasDefault && len(hclexport.Aliases(doc)[p]) < len(doc["provider"].(map[string]any)[p].([]any)) {
+				pass = append(pass, p+" = "+p)
+			}
+			for _, alias := range hclexport.Aliases(doc)[p] {
+				pass = append(pass, alias+" = "+alias)
+			}
+		}
+		call := fmt.Sprintf("module \"hcl\" {\n  source = \"./hcl\"\n  providers = {\n    %s\n  }\n}\n", strings.Join(pass, "\n    "))
+		for file, content := range map[string][]byte{"cdk.tf.json": raw, "providers.tf": renderer.Providers(doc), "module.tf": []byte(call), "hcl/main.tf": module} {
+			if err := write(name, file, content); err != nil {
+				return nil, err
+			}
+		}
+		dirs = append(dirs, name)
+		v.jsonModules = append(v.jsonModules, name)
+		v.hclModules = append(v.hclModules, name+"-hcl")
+		v.hclSizes[name+"-hcl"] = len(module) + len(renderer.Providers(doc))
 	}
-	for label, s := range all {
-		t.Run(label, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), s.raw, 0o644); err != nil {
-				t.Fatal(err)
+
+	for _, dir := range dirs {
+		path := filepath.Join(root, dir)
+		if _, err := run(path, "init", "-backend=false", "-input=false", "-no-color"); err != nil {
+			// init already parses the configuration: report its errors like validate's.
+			label := dir
+			if strings.Contains(err.Error(), "hcl/main.tf") || strings.Contains(err.Error(), "providers.tf") {
+				label = dir + "-hcl"
 			}
-			terraform(t, dir, "init", "-backend=false", "-input=false", "-no-color")
-			out := terraform(t, dir, "validate", "-json", "-no-color")
-			var result struct {
-				Valid       bool `json:"valid"`
-				Diagnostics []struct {
-					Severity, Summary, Detail string
-				} `json:"diagnostics"`
+			v.diagnostics[label] = append(v.diagnostics[label], err.Error())
+			continue
+		}
+		out, _ := run(path, "validate", "-json", "-no-color")
+		var result struct {
+			Valid       bool `json:"valid"`
+			Diagnostics []struct {
+				Severity, Summary, Detail string
+				Range                     struct {
+					Filename string `json:"filename"`
+					Start    struct{ Line int }
+				} `json:"range"`
+			} `json:"diagnostics"`
+		}
+		if err := json.Unmarshal(out, &result); err != nil {
+			return nil, fmt.Errorf("terraform validate in %s printed no JSON: %v\n%s", dir, err, out)
+		}
+		for _, d := range result.Diagnostics {
+			// Diagnostics of the rendered files belong to the HCL rendering.
+			label := dir
+			if d.Range.Filename != "cdk.tf.json" && dir != variant {
+				label = dir + "-hcl"
 			}
-			if err := json.Unmarshal(out, &result); err != nil {
-				t.Fatalf("terraform validate printed no JSON: %v\n%s", err, out)
-			}
-			for _, d := range result.Diagnostics {
-				t.Errorf("%s: %s: %s", d.Severity, d.Summary, d.Detail)
-			}
-			if !result.Valid {
-				t.Fatal("terraform validate: configuration is invalid")
-			}
-		})
+			v.diagnostics[label] = append(v.diagnostics[label], fmt.Sprintf("%s: %s: %s (%s:%d)", d.Severity, d.Summary, d.Detail, d.Range.Filename, d.Range.Start.Line))
+		}
+		if !result.Valid && len(result.Diagnostics) == 0 {
+			v.diagnostics[dir] = append(v.diagnostics[dir], "terraform validate: the configuration is invalid")
+		}
 	}
+	return v, nil
+}
+
+// report fails the test for each diagnostic of one stack's validation.
+func (v *validation) report(t *testing.T, label string) {
+	t.Helper()
+	for _, d := range v.diagnostics[label] {
+		t.Error(d)
+	}
+}
+
+// deepCopyDoc copies a decoded document, so a test may change it.
+func deepCopyDoc(doc map[string]any) map[string]any {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(err)
+	}
+	return out
 }
 
 func terraform(t *testing.T, dir string, args ...string) []byte {
@@ -300,7 +474,7 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 	}
 
 	strip := func(doc map[string]any, adjusted bool) map[string]any {
-		out := deepCopy(t, doc)
+		out := deepCopyDoc(doc)
 		// The provider differs by design (checked above); the stack metadata lists the
 		// overrides the adjustments made.
 		delete(out, "provider")
@@ -422,19 +596,6 @@ func prettyValue(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return raw
-}
-
-func deepCopy(t *testing.T, doc map[string]any) map[string]any {
-	t.Helper()
-	raw, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // firstDifference shows a few lines around the first line where want and got differ.
