@@ -49,6 +49,8 @@ type synthesized struct {
 	name string
 	raw  []byte
 	doc  map[string]any
+	// dir is where Testing_FullSynth wrote it (removed when the test binary ends).
+	dir string
 }
 
 var (
@@ -95,6 +97,7 @@ func synthAll(t testing.TB) {
 			synthErr = err
 			return
 		}
+		fullSynthDirs = append(fullSynthDirs, dir)
 		var envs []config.Environment
 		for _, name := range config.Names() {
 			env, _ := config.Lookup(name)
@@ -127,6 +130,7 @@ func synthAll(t testing.TB) {
 		var out map[string]*synthesized
 		out, synthErr = synthApp(filepath.Join(dir, "canary"), []config.Environment{shifted})
 		canary = out[shifted.StackName()]
+		helperVerdicts = askCdktfHelpers(real)
 		// Every synthesis is on disk and decoded: stop the jsii runtime (a Node process
 		// holding the AWS, kubernetes and helm bindings, ~1 GiB) before the tests run
 		// terraform validate and tfsec, or the suite peaks above its 2 GiB budget. No test
@@ -159,24 +163,88 @@ func synthVariants(t testing.TB) map[string]*synthesized {
 	return variants
 }
 
+// helperVerdict is one answer of cdktf's Testing_ToHaveResourceWithProperties, asked while
+// the jsii runtime is up (it is a jsii call), and the answer the question expects.
+type helperVerdict struct {
+	question  string
+	got, want bool
+}
+
+var helperVerdicts []helperVerdict
+
+// fullSynthDirs are the directories the synthesis made (the app's and Testing_FullSynth's);
+// TestMain removes them.
+var fullSynthDirs []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range fullSynthDirs {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// The card's "snapshot-tested with cdktf's testing helpers": the snapshots and every
+// assertion read what Testing_FullSynth wrote (synthApp), and cdktf's own matcher agrees
+// with the tests' reading of it. Testing_ToBeValidTerraform is not used: it runs
+// terraform init and validate once per stack, which TestTerraformValidate already does
+// for each environment's JSON and HCL together in one run (the suite's time budget);
+// Testing_SynthScope panics from Go.
+func TestCdktfTestingHelpers(t *testing.T) {
+	synthAll(t)
+	if len(helperVerdicts) == 0 {
+		t.Fatal("cdktf's matcher was never asked")
+	}
+	for _, v := range helperVerdicts {
+		if v.got != v.want {
+			t.Errorf("Testing_ToHaveResourceWithProperties: %s = %v, want %v", v.question, v.got, v.want)
+		}
+	}
+}
+
+// askCdktfHelpers asks cdktf's own matcher about each real stack: a few facts that must
+// hold, and one that must not (so the matcher is seen to say no).
+func askCdktfHelpers(stacksByName map[string]*synthesized) []helperVerdict {
+	var out []helperVerdict
+	ask := func(s *synthesized, typ string, props map[string]any, want bool) {
+		got := cdktf.Testing_ToHaveResourceWithProperties(jsii.String(string(s.raw)), jsii.String(typ), &props)
+		out = append(out, helperVerdict{question: fmt.Sprintf("%s has a %s with %v", s.name, typ, props), got: *got, want: want})
+	}
+	for _, name := range stackNames() {
+		s, env := stacksByName[name], envOf(name)
+		ask(s, "aws_eks_cluster", map[string]any{"name": env.Prefix() + "-app", "version": env.Compute.KubernetesVersion}, true)
+		ask(s, "kubernetes_namespace_v1", map[string]any{"metadata": map[string]any{"name": env.Prefix()}}, true)
+		ask(s, "kubernetes_resource_quota_v1", map[string]any{"spec": map[string]any{"hard": map[string]any{"pods": fmt.Sprint(env.Kubernetes.Data.Pods)}}}, true)
+		ask(s, "aws_eks_cluster", map[string]any{"name": env.Prefix() + "-app", "version": "1.24"}, false)
+	}
+	return out
+}
+
+// synthApp synthesizes each environment's stack with cdktf's own testing helper,
+// Testing_FullSynth (stack JSON and assets, as `cdktf synth` writes them), and reads it.
+// outdir is kept for the app's own files; each stack lands in a directory of its own.
 func synthApp(outdir string, envs []config.Environment) (map[string]*synthesized, error) {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	built := map[string]cdktf.TerraformStack{}
 	for _, env := range envs {
 		if err := env.Validate(); err != nil {
 			return nil, err
 		}
-		if _, err := stacks.New(app, env); err != nil {
+		stack, err := stacks.New(app, env)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", env.StackName(), err)
 		}
+		built[env.StackName()] = stack
 	}
-	app.Synth()
 	out := map[string]*synthesized{}
 	for _, env := range envs {
-		raw, err := os.ReadFile(filepath.Join(outdir, "stacks", env.StackName(), "cdk.tf.json"))
+		dir := *cdktf.Testing_FullSynth(built[env.StackName()])
+		fullSynthDirs = append(fullSynthDirs, dir)
+		raw, err := os.ReadFile(filepath.Join(dir, "stacks", env.StackName(), "cdk.tf.json"))
 		if err != nil {
 			return nil, err
 		}
-		s := &synthesized{name: env.StackName(), raw: raw}
+		s := &synthesized{name: env.StackName(), raw: raw, dir: dir}
 		if err := json.Unmarshal(raw, &s.doc); err != nil {
 			return nil, err
 		}
