@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 
-.PHONY: help setup emulator test synth diff snapshots scan bench clean
+.PHONY: help setup emulator emulator-bootstrap test synth diff snapshots scan bench clean
 
 help:
 	@cat help
@@ -13,6 +13,9 @@ setup: ## install the pinned tools and write the Terraform CLI config
 
 emulator: setup ## deploy smile-dev to the local AWS emulator, re-plan clean, destroy
 	scripts/emulator-deploy
+
+emulator-bootstrap: setup ## deploy smile-bootstrap to the emulator, prove its state bucket and lock, destroy
+	scripts/emulator-bootstrap
 
 test: setup ## the whole test suite
 	$(ENV) go test ./...

@@ -2,7 +2,8 @@
 //
 // Environment variables:
 //
-//	SMILE_ENVIRONMENTS       comma-separated subset of dev,staging,prod (default: all)
+//	SMILE_ENVIRONMENTS       comma-separated subset of dev,staging,prod,bootstrap (default: all;
+//	                         bootstrap is the once-per-account stack smile-bootstrap)
 //	SMILE_EMULATOR_ENDPOINT  http://127.0.0.1:PORT to deploy to the local AWS emulator
 //	SMILE_EMULATOR_KUBE_DIR  with the emulator: the local Kubernetes API servers (host, token, ca.crt per cluster)
 //	SMILE_STATE_BUCKET       S3 bucket for remote state (CICD-3); unset keeps state in .state/
@@ -11,6 +12,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -28,15 +30,32 @@ func main() {
 func run() error {
 	// Every environment is validated before anything is built, so a bad config stops synth
 	// with one message and nothing written (ENV-3).
-	envs, err := config.Load(os.Getenv("SMILE_ENVIRONMENTS"), config.Deployment{
+	deployment := config.Deployment{
 		EmulatorEndpoint: os.Getenv("SMILE_EMULATOR_ENDPOINT"),
 		EmulatorKubeDir:  os.Getenv("SMILE_EMULATOR_KUBE_DIR"),
 		StateBucket:      os.Getenv("SMILE_STATE_BUCKET"),
-	})
-	if err != nil {
-		return err
+	}
+	names, withBootstrap := splitBootstrap(os.Getenv("SMILE_ENVIRONMENTS"))
+	var envs []config.Environment
+	// SMILE_ENVIRONMENTS=bootstrap alone builds no environment.
+	if names != "" || strings.TrimSpace(os.Getenv("SMILE_ENVIRONMENTS")) == "" {
+		var err error
+		if envs, err = config.Load(names, deployment); err != nil {
+			return err
+		}
+	}
+	bootstrap := config.DefaultBootstrap()
+	if withBootstrap {
+		if err := bootstrap.Validate(); err != nil {
+			return err
+		}
 	}
 	app := cdktf.NewApp(nil)
+	if withBootstrap {
+		if _, err := stacks.NewBootstrap(app, bootstrap, config.Deployment{EmulatorEndpoint: deployment.EmulatorEndpoint}); err != nil {
+			return fmt.Errorf("%s: %w", bootstrap.StackName(), err)
+		}
+	}
 	for _, env := range envs {
 		if _, err := stacks.New(app, env); err != nil {
 			return fmt.Errorf("%s: %w", env.StackName(), err)
@@ -44,4 +63,21 @@ func run() error {
 	}
 	app.Synth()
 	return nil
+}
+
+// splitBootstrap takes "bootstrap" out of the SMILE_ENVIRONMENTS list: it is a stack, not
+// an environment. An empty list means every environment and the bootstrap.
+func splitBootstrap(list string) (names string, bootstrap bool) {
+	if strings.TrimSpace(list) == "" {
+		return "", true
+	}
+	var rest []string
+	for _, n := range strings.Split(list, ",") {
+		if strings.TrimSpace(n) == "bootstrap" {
+			bootstrap = true
+			continue
+		}
+		rest = append(rest, n)
+	}
+	return strings.Join(rest, ","), bootstrap
 }

@@ -28,8 +28,9 @@ var update = flag.Bool("update", false, "rewrite the golden snapshots under test
 // snapshot. A change to the infrastructure shows up in a pull request as a diff of
 // testdata/<stack>.tf.json; refresh with `go test . -run TestSnapshots -update`.
 func TestSnapshots(t *testing.T) {
-	stacksByName := synthReal(t)
-	for _, name := range stackNames() {
+	stacksByName := maps.Clone(synthReal(t))
+	stacksByName["smile-bootstrap"] = synthBootstrapStack(t)
+	for _, name := range append(stackNames(), "smile-bootstrap") {
 		t.Run(name, func(t *testing.T) {
 			got := pretty(t, stacksByName[name].raw)
 			path := filepath.Join("testdata", name+".tf.json")
@@ -103,14 +104,15 @@ func validateAll(t *testing.T) *validation {
 		t.Fatal("terraform is not on PATH: install Terraform 1.11+ (scripts/setup checks for it)")
 	}
 	stacksByName, variants := synthReal(t), synthVariants(t)
-	validateOnce.Do(func() { validated, validateErr = runValidation(stacksByName, variants) })
+	bootstrapStack := synthBootstrapStack(t)
+	validateOnce.Do(func() { validated, validateErr = runValidation(stacksByName, variants, bootstrapStack) })
 	if validateErr != nil {
 		t.Fatal(validateErr)
 	}
 	return validated
 }
 
-func runValidation(stacksByName, variants map[string]*synthesized) (*validation, error) {
+func runValidation(stacksByName, variants map[string]*synthesized, bootstrapStack *synthesized) (*validation, error) {
 	root, err := os.MkdirTemp("", "smile-validate-")
 	if err != nil {
 		return nil, err
@@ -174,6 +176,15 @@ func runValidation(stacksByName, variants map[string]*synthesized) (*validation,
 	renderer := hclexport.Renderer{Schemas: schemas}
 	dirs := []string{variant}
 	v.jsonModules = append(v.jsonModules, variant)
+	raw, err = jsonFile(bootstrapStack.doc, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := write(bootstrapStack.name, "cdk.tf.json", raw); err != nil {
+		return nil, err
+	}
+	dirs = append(dirs, bootstrapStack.name)
+	v.jsonModules = append(v.jsonModules, bootstrapStack.name)
 	for _, name := range stackNames() {
 		doc := stacksByName[name].doc
 		raw, err := jsonFile(doc, false)
@@ -205,7 +216,8 @@ func runValidation(stacksByName, variants map[string]*synthesized) (*validation,
 		v.hclSizes[name+"-hcl"] = len(module) + len(renderer.Providers(doc))
 	}
 
-	for _, dir := range dirs {
+	check := func(dir string) (map[string][]string, error) {
+		found := map[string][]string{}
 		path := filepath.Join(root, dir)
 		if _, err := run(path, "init", "-backend=false", "-input=false", "-no-color"); err != nil {
 			// init already parses the configuration: report its errors like validate's.
@@ -213,8 +225,8 @@ func runValidation(stacksByName, variants map[string]*synthesized) (*validation,
 			if strings.Contains(err.Error(), "hcl/main.tf") || strings.Contains(err.Error(), "providers.tf") {
 				label = dir + "-hcl"
 			}
-			v.diagnostics[label] = append(v.diagnostics[label], err.Error())
-			continue
+			found[label] = append(found[label], err.Error())
+			return found, nil
 		}
 		out, _ := run(path, "validate", "-json", "-no-color")
 		var result struct {
@@ -233,15 +245,40 @@ func runValidation(stacksByName, variants map[string]*synthesized) (*validation,
 		for _, d := range result.Diagnostics {
 			// Diagnostics of the rendered files belong to the HCL rendering.
 			label := dir
-			if d.Range.Filename != "cdk.tf.json" && dir != variant {
+			if d.Range.Filename != "cdk.tf.json" && dir != variant && dir != bootstrapStack.name {
 				label = dir + "-hcl"
 			}
-			v.diagnostics[label] = append(v.diagnostics[label], fmt.Sprintf("%s: %s: %s (%s:%d)", d.Severity, d.Summary, d.Detail, d.Range.Filename, d.Range.Start.Line))
+			found[label] = append(found[label], fmt.Sprintf("%s: %s: %s (%s:%d)", d.Severity, d.Summary, d.Detail, d.Range.Filename, d.Range.Start.Line))
 		}
 		if !result.Valid && len(result.Diagnostics) == 0 {
-			v.diagnostics[dir] = append(v.diagnostics[dir], "terraform validate: the configuration is invalid")
+			found[dir] = append(found[dir], "terraform validate: the configuration is invalid")
 		}
+		return found, nil
 	}
+	// The bootstrap is small (one AWS provider): it runs beside the environments' runs.
+	var small sync.WaitGroup
+	var smallFound map[string][]string
+	var smallErr error
+	small.Add(1)
+	go func() {
+		defer small.Done()
+		smallFound, smallErr = check(bootstrapStack.name)
+	}()
+	for _, dir := range dirs {
+		if dir == bootstrapStack.name {
+			continue
+		}
+		found, err := check(dir)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(v.diagnostics, found)
+	}
+	small.Wait()
+	if smallErr != nil {
+		return nil, smallErr
+	}
+	maps.Copy(v.diagnostics, smallFound)
 	return v, nil
 }
 

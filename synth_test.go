@@ -63,6 +63,8 @@ var (
 	variants map[string]*synthesized
 	// canary is smile-dev with a 90/10 split and nothing else changed (EDGE-4).
 	canary *synthesized
+	// bootstrap is smile-bootstrap (CICD-3).
+	bootstrap *synthesized
 )
 
 // The smile-prod variant: remote state, an existing hosted zone, an account baseline owned
@@ -131,6 +133,9 @@ func synthAll(t testing.TB) {
 		out, synthErr = synthApp(filepath.Join(dir, "canary"), []config.Environment{shifted})
 		canary = out[shifted.StackName()]
 		helperVerdicts = askCdktfHelpers(real)
+		if bootstrap, synthErr = synthBootstrap(filepath.Join(dir, "bootstrap")); synthErr != nil {
+			return
+		}
 		// Every synthesis is on disk and decoded: stop the jsii runtime (a Node process
 		// holding the AWS, kubernetes and helm bindings, ~1 GiB) before the tests run
 		// terraform validate and tfsec, or the suite peaks above its 2 GiB budget. No test
@@ -154,6 +159,31 @@ func synthCanary(t testing.TB) *synthesized {
 	t.Helper()
 	synthAll(t)
 	return canary
+}
+
+// synthBootstrap synthesizes smile-bootstrap with the default bootstrap config.
+func synthBootstrap(outdir string) (*synthesized, error) {
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	b := config.DefaultBootstrap()
+	stack, err := stacks.NewBootstrap(app, b, config.Deployment{})
+	if err != nil {
+		return nil, err
+	}
+	dir := *cdktf.Testing_FullSynth(stack)
+	fullSynthDirs = append(fullSynthDirs, dir)
+	raw, err := os.ReadFile(filepath.Join(dir, "stacks", b.StackName(), "cdk.tf.json"))
+	if err != nil {
+		return nil, err
+	}
+	s := &synthesized{name: b.StackName(), raw: raw, dir: dir}
+	return s, json.Unmarshal(raw, &s.doc)
+}
+
+// synthBootstrapStack returns smile-bootstrap.
+func synthBootstrapStack(t testing.TB) *synthesized {
+	t.Helper()
+	synthAll(t)
+	return bootstrap
 }
 
 // synthVariants returns smile-dev for the emulator, and the smile-prod variant.

@@ -491,3 +491,28 @@ func TestK8S1CanonicalQuantities(t *testing.T) {
 		}
 	}
 }
+
+// CICD-3: the bootstrap config is checked like an environment's.
+func TestBootstrapValidate(t *testing.T) {
+	if err := DefaultBootstrap().Validate(); err != nil {
+		t.Fatalf("default bootstrap: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*Bootstrap)
+		want   string
+	}{
+		{"bucket name", func(b *Bootstrap) { b.Prefix = "Smile_State" }, `Bootstrap.Prefix: "Smile_State" makes the state bucket name "Smile_State-state"`},
+		{"repository", func(b *Bootstrap) { b.Repository = "smile-infra" }, `Bootstrap.Repository: "smile-infra" is not a GitHub repository`},
+		{"branch", func(b *Bootstrap) { b.Branch = "main branch" }, `Bootstrap.Branch: "main branch" is not a branch name`},
+		{"environment", func(b *Bootstrap) { b.ProductionEnvironment = "" }, `Bootstrap.ProductionEnvironment: "" is not a GitHub environment name`},
+		{"versions", func(b *Bootstrap) { b.Buckets.NoncurrentVersionDays = 7 }, "Bootstrap.Buckets.NoncurrentVersionDays: 7 keeps replaced state versions too briefly"},
+	} {
+		b := DefaultBootstrap()
+		tc.mutate(&b)
+		err := b.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want it to contain %q", tc.name, err, tc.want)
+		}
+	}
+}

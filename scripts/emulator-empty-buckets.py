@@ -21,8 +21,9 @@ def aws(endpoint, *args):
 
 
 def empty(endpoint, bucket):
-    # The bucket policy refuses every request without TLS, and the emulator speaks plain
-    # HTTP (moto enforces the policy); destroy removes the policy next anyway.
+    # The bucket policy refuses every request without TLS, and moto evaluates that Deny
+    # without its aws:SecureTransport condition (measured: it refuses TLS requests too), so
+    # it refuses everything; destroy removes the policy next anyway.
     aws(endpoint, "s3api", "delete-bucket-policy", "--bucket", bucket)
     deleted = 0
     while True:

@@ -5,6 +5,7 @@ package buckets
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -26,6 +27,7 @@ import (
 
 // The buckets' purposes: smile5-<env>-<purpose><suffix>.
 const (
+	State     = "state"     // Terraform state of every environment (the bootstrap stack, CICD-3)
 	Assets    = "assets"    // the React frontend, served by CloudFront (EDGE-1)
 	Documents = "documents" // documents and media uploaded through the application
 	Backups   = "backups"   // database exports and other backups, kept 7 years
@@ -39,8 +41,11 @@ const (
 	CloudFrontLogPrefix   = "cloudfront"
 )
 
-// Purposes lists every bucket, the logs bucket first (the others log to it).
+// Purposes lists an environment's buckets, the logs bucket first (the others log to it).
 var Purposes = []string{Logs, Assets, Documents, Backups, Audit}
+
+// BootstrapPurposes are the bootstrap stack's buckets: the state and its access logs.
+var BootstrapPurposes = []string{Logs, State}
 
 // Config is the buckets of one environment.
 type Config struct {
@@ -52,7 +57,20 @@ type Config struct {
 	DataKeyArn *string
 	// AssetsKeyArn encrypts the assets bucket: CloudFront may decrypt with it (EDGE-1).
 	AssetsKeyArn *string
+	// Purposes are the buckets to build, the logs bucket first; nil means Purposes. Only
+	// an environment's logs bucket (with the assets bucket) takes load balancer and
+	// CloudFront logs.
+	Purposes []string
 }
+
+func (cfg Config) purposes() []string {
+	if cfg.Purposes == nil {
+		return Purposes
+	}
+	return cfg.Purposes
+}
+
+func (cfg Config) has(purpose string) bool { return slices.Contains(cfg.purposes(), purpose) }
 
 // Bucket is one bucket's identity.
 type Bucket struct {
@@ -84,13 +102,16 @@ func (cfg Config) Name(purpose string) string { return cfg.Prefix + "-" + purpos
 
 // New builds the buckets.
 func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
-	if cfg.Prefix == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.DataKeyArn == nil || cfg.AssetsKeyArn == nil {
-		return nil, fmt.Errorf("buckets: Prefix, Region, AccountID, DataKeyArn and AssetsKeyArn are required (S3-1)")
+	if cfg.Prefix == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.DataKeyArn == nil || (cfg.has(Assets) && cfg.AssetsKeyArn == nil) {
+		return nil, fmt.Errorf("buckets: Prefix, Region, AccountID, DataKeyArn and (with an assets bucket) AssetsKeyArn are required (S3-1)")
+	}
+	if p := cfg.purposes(); len(p) == 0 || p[0] != Logs {
+		return nil, fmt.Errorf("buckets: the logs bucket must come first, the others log to it (S3-1)")
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	out := &Output{Buckets: map[string]Bucket{}, policies: map[string]*iampolicy.Doc{}}
 	var logs *logTarget
-	for _, purpose := range Purposes {
+	for _, purpose := range cfg.purposes() {
 		b, policy, doc := newBucket(c, cfg, purpose, logs)
 		if purpose == Logs {
 			logs = &logTarget{bucket: b, policy: policy}
@@ -229,13 +250,16 @@ func logDeliveryStatements(cfg Config, bucketArn *string) []iampolicy.Statement 
 		}
 	}
 	var statements []iampolicy.Statement
-	for _, purpose := range Purposes {
+	for _, purpose := range cfg.purposes() {
 		if purpose == Logs {
 			continue
 		}
 		source := cfg.Name(purpose)
 		statements = append(statements, deliver("S3ServerAccessLogs"+strings.ToUpper(purpose[:1])+purpose[1:], "logging.s3.amazonaws.com",
 			AccessLogPrefix(source), iampolicy.Condition{Test: "ArnLike", Variable: "aws:SourceArn", Values: []*string{jsii.String("arn:aws:s3:::" + source)}}))
+	}
+	if !cfg.has(Assets) {
+		return statements
 	}
 	return append(statements,
 		deliver("LoadBalancerAccessLogs", "logdelivery.elasticloadbalancing.amazonaws.com", LoadBalancerLogPrefix+"/"),

@@ -15,7 +15,9 @@ type Statement struct {
 	Principals []Principal
 	Actions    []string
 	Resources  []*string
-	Conditions []Condition
+	// NotResources, for a Deny, is everything but these.
+	NotResources []*string
+	Conditions   []Condition
 }
 
 // Principal is a principal block: Type is "AWS", "Service" or "Federated".
@@ -76,6 +78,9 @@ func toBindings(statements []Statement) *[]*dataawsiampolicydocument.DataAwsIamP
 		}
 		if len(s.Resources) > 0 {
 			b.Resources = &s.Resources
+		}
+		if len(s.NotResources) > 0 {
+			b.NotResources = &s.NotResources
 		}
 		var principals []*dataawsiampolicydocument.DataAwsIamPolicyDocumentStatementPrincipals
 		for _, p := range s.Principals {
