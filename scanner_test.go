@@ -88,15 +88,6 @@ func TestTfsecScan(t *testing.T) {
 	}
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // runTfsec scans one synthesized stack directory and returns its findings, sorted.
 func runTfsec(t *testing.T, tfsec, dir string) []tfsecResult {
 	t.Helper()

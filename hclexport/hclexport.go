@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -132,14 +134,7 @@ func (r Renderer) rest(b *strings.Builder, doc map[string]any) ([]byte, error) {
 	outputs, _ := doc["output"].(map[string]any)
 	for _, name := range sortedKeys(outputs) {
 		fmt.Fprintf(b, "output %q {\n", name)
-		o := outputs[name].(map[string]any)
-		for _, k := range sortedKeys(o) {
-			if k == "depends_on" {
-				fmt.Fprintf(b, "  depends_on = %s\n", references(o[k]))
-				continue
-			}
-			fmt.Fprintf(b, "  %s = %s\n", k, value(o[k]))
-		}
+		arguments(b, outputs[name].(map[string]any), "  ", "depends_on")
 		b.WriteString("}\n\n")
 	}
 	for _, unsupported := range []string{"locals", "variable", "module", "moved", "import"} {
@@ -186,10 +181,7 @@ func (r Renderer) terraformBlock(b *strings.Builder, t map[string]any, aliases m
 	if backends, ok := t["backend"].(map[string]any); ok {
 		for _, kind := range sortedKeys(backends) {
 			fmt.Fprintf(b, "  backend %q {\n", kind)
-			settings := backends[kind].(map[string]any)
-			for _, k := range sortedKeys(settings) {
-				fmt.Fprintf(b, "    %s = %s\n", k, value(settings[k]))
-			}
+			arguments(b, backends[kind].(map[string]any), "    ", "")
 			b.WriteString("  }\n")
 		}
 	}
@@ -214,14 +206,20 @@ func meta(b *strings.Builder, attrs map[string]any) {
 	}
 	if lc, ok := attrs["lifecycle"].(map[string]any); ok {
 		b.WriteString("  lifecycle {\n")
-		for _, k := range sortedKeys(lc) {
-			if k == "ignore_changes" {
-				fmt.Fprintf(b, "    ignore_changes = %s\n", references(lc[k]))
-				continue
-			}
-			fmt.Fprintf(b, "    %s = %s\n", k, value(lc[k]))
-		}
+		arguments(b, lc, "    ", "ignore_changes")
 		b.WriteString("  }\n")
+	}
+}
+
+// arguments renders each key of m as an argument; the one named refs (depends_on,
+// ignore_changes) holds a list of bare references.
+func arguments(b *strings.Builder, m map[string]any, indent, refs string) {
+	for _, k := range sortedKeys(m) {
+		if k == refs {
+			fmt.Fprintf(b, "%s%s = %s\n", indent, k, references(m[k]))
+			continue
+		}
+		fmt.Fprintf(b, "%s%s = %s\n", indent, k, value(m[k]))
 	}
 }
 
@@ -408,11 +406,4 @@ func Template(s string) string {
 	return b.String()
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
