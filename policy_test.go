@@ -97,6 +97,16 @@ func named(r resource) string {
 
 // referring finds the resource of a type whose attribute attr is ref: the bucket's public
 // access block, the repository's lifecycle policy, the load balancer's web ACL association.
+// requiresCompanion is a check that a bucket has a resource of typ configuring it.
+func requiresCompanion(typ, problem string) func(*testing.T, *synthesized, resource) string {
+	return func(_ *testing.T, s *synthesized, r resource) string {
+		if _, ok := bucketOf(s, typ, r); !ok {
+			return problem
+		}
+		return ""
+	}
+}
+
 func referring(s *synthesized, typ, attr, ref string) (resource, bool) {
 	for _, r := range s.resources(typ) {
 		if r.str(attr) == ref {
@@ -319,18 +329,8 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"S3.13 CKV2_AWS_61", "aws_s3_bucket", func(t *testing.T, s *synthesized, r resource) string {
-		if _, ok := bucketOf(s, "aws_s3_bucket_lifecycle_configuration", r); !ok {
-			return "no lifecycle configuration"
-		}
-		return ""
-	}},
-	{"S3.9 CKV_AWS_18", "aws_s3_bucket", func(t *testing.T, s *synthesized, r resource) string {
-		if _, ok := bucketOf(s, "aws_s3_bucket_logging", r); !ok {
-			return "no access logging"
-		}
-		return ""
-	}},
+	{"S3.13 CKV2_AWS_61", "aws_s3_bucket", requiresCompanion("aws_s3_bucket_lifecycle_configuration", "no lifecycle configuration")},
+	{"S3.9 CKV_AWS_18", "aws_s3_bucket", requiresCompanion("aws_s3_bucket_logging", "no access logging")},
 	{"S3.17 CKV_AWS_145", "aws_s3_bucket", func(t *testing.T, s *synthesized, r resource) string {
 		enc, ok := bucketOf(s, "aws_s3_bucket_server_side_encryption_configuration", r)
 		if !ok || list(enc.Attrs["rule"])[0]["apply_server_side_encryption_by_default"].(map[string]any)["sse_algorithm"] != "aws:kms" {
@@ -338,12 +338,7 @@ var policyChecks = []policyCheck{
 		}
 		return ""
 	}},
-	{"CKV_AWS_144", "aws_s3_bucket", func(t *testing.T, s *synthesized, r resource) string {
-		if _, ok := bucketOf(s, "aws_s3_bucket_replication_configuration", r); !ok {
-			return "no cross-region replication"
-		}
-		return ""
-	}},
+	{"CKV_AWS_144", "aws_s3_bucket", requiresCompanion("aws_s3_bucket_replication_configuration", "no cross-region replication")},
 	{"Backup (vault lock) CKV_AWS_166", "aws_backup_vault", func(t *testing.T, s *synthesized, r resource) string {
 		if r.str("kms_key_arn") == "" {
 			return "not KMS-encrypted"
