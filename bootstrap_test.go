@@ -29,7 +29,7 @@ func TestCICD3BootstrapStateBucket(t *testing.T) {
 		}
 		return r
 	}
-	sse := list2(list(for_("aws_s3_bucket_server_side_encryption_configuration").Attrs["rule"])[0]["apply_server_side_encryption_by_default"])[0]
+	sse := list(list(for_("aws_s3_bucket_server_side_encryption_configuration").Attrs["rule"])[0]["apply_server_side_encryption_by_default"])[0]
 	if sse["sse_algorithm"] != "aws:kms" || sse["kms_master_key_id"] != key.Ref("arn") {
 		t.Errorf("state bucket encryption %v", sse)
 	}
@@ -51,7 +51,7 @@ func TestCICD3BootstrapStateBucket(t *testing.T) {
 		t.Errorf("state bucket policy does not deny plain HTTP: %v", policy)
 	}
 	rules := list(for_("aws_s3_bucket_lifecycle_configuration").Attrs["rule"])
-	if days := list2(rules[0]["noncurrent_version_expiration"])[0]["noncurrent_days"]; days != float64(b.Buckets.NoncurrentVersionDays) {
+	if days := list(rules[0]["noncurrent_version_expiration"])[0]["noncurrent_days"]; days != float64(b.Buckets.NoncurrentVersionDays) {
 		t.Errorf("old state versions expire after %v days", days)
 	}
 	backend := s.doc["terraform"].(map[string]any)["backend"].(map[string]any)

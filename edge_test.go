@@ -20,8 +20,12 @@ import (
 
 const globalProvider = "aws." + stacks.GlobalProviderAlias
 
-// list returns a nested block list attribute.
+// list returns a nested block: a list of objects, or one object (a single nested block,
+// which Terraform JSON may write without the list).
 func list(v any) []map[string]any {
+	if m, ok := v.(map[string]any); ok {
+		return []map[string]any{m}
+	}
 	var out []map[string]any
 	items, _ := v.([]any)
 	for _, i := range items {

@@ -145,11 +145,11 @@ func TestK8S3ProviderAuth(t *testing.T) {
 		admin := s.one(t, "aws_iam_role", "smile5-"+envOf(name).Name+"-eks-admin")
 		providers := s.doc["provider"].(map[string]any)
 		for _, kind := range []string{"kubernetes", "helm"} {
-			list, _ := providers[kind].([]any)
-			if len(list) != 2 {
-				t.Fatalf("%s: %d %s providers, want one per cluster", name, len(list), kind)
+			configs, _ := providers[kind].([]any)
+			if len(configs) != 2 {
+				t.Fatalf("%s: %d %s providers, want one per cluster", name, len(configs), kind)
 			}
-			for _, raw := range list {
+			for _, raw := range configs {
 				p := raw.(map[string]any)
 				cluster := clusterByPurpose(t, s, p["alias"].(string))
 				conn := p
@@ -162,7 +162,7 @@ func TestK8S3ProviderAuth(t *testing.T) {
 				if _, ok := conn["token"]; ok {
 					t.Errorf("%s: %s.%s has a static token", name, kind, p["alias"])
 				}
-				execs := list2(conn["exec"])
+				execs := list(conn["exec"])
 				if len(execs) != 1 {
 					t.Fatalf("%s: %s.%s exec %v", name, kind, p["alias"], conn["exec"])
 				}
@@ -181,14 +181,6 @@ func TestK8S3ProviderAuth(t *testing.T) {
 			}
 		}
 	}
-}
-
-// list2 reads a nested block written either as one object or as a list of them.
-func list2(v any) []map[string]any {
-	if m, ok := v.(map[string]any); ok {
-		return []map[string]any{m}
-	}
-	return list(v)
 }
 
 // The service accounts each cluster gets: workloads in the SMILE namespace, add-ons in

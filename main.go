@@ -35,10 +35,11 @@ func run() error {
 		EmulatorKubeDir:  os.Getenv("SMILE_EMULATOR_KUBE_DIR"),
 		StateBucket:      os.Getenv("SMILE_STATE_BUCKET"),
 	}
-	names, withBootstrap := splitBootstrap(os.Getenv("SMILE_ENVIRONMENTS"))
+	list := os.Getenv("SMILE_ENVIRONMENTS")
+	names, withBootstrap := splitBootstrap(list)
 	var envs []config.Environment
 	// SMILE_ENVIRONMENTS=bootstrap alone builds no environment.
-	if names != "" || strings.TrimSpace(os.Getenv("SMILE_ENVIRONMENTS")) == "" {
+	if names != "" || strings.TrimSpace(list) == "" {
 		var err error
 		if envs, err = config.Load(names, deployment); err != nil {
 			return err

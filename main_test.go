@@ -196,12 +196,10 @@ func runValidation(stacksByName, variants map[string]*synthesized, bootstrapStac
 			return nil, err
 		}
 		var pass []string
-		for _, p := range slices.Sorted(maps.Keys(doc["provider"].(map[string]any))) {
-			if _, hasDefault := doc["terraform"].(map[string]any)["required_providers"].(map[string]any)[p]; hasDefault && len(hclexport.Aliases(doc)[p]) < len(doc["provider"].(map[string]any)[p].([]any)) {
-				pass = append(pass, p+" = "+p)
-			}
-			for _, alias := range hclexport.Aliases(doc)[p] {
-				pass = append(pass, alias+" = "+alias)
+		configurations := hclexport.Configurations(doc)
+		for _, p := range slices.Sorted(maps.Keys(configurations)) {
+			for _, address := range configurations[p] {
+				pass = append(pass, address+" = "+address)
 			}
 		}
 		call := fmt.Sprintf("module \"hcl\" {\n  source = \"./hcl\"\n  providers = {\n    %s\n  }\n}\n", strings.Join(pass, "\n    "))

@@ -49,8 +49,6 @@ type synthesized struct {
 	name string
 	raw  []byte
 	doc  map[string]any
-	// dir is where Testing_FullSynth wrote it (removed when the test binary ends).
-	dir string
 }
 
 var (
@@ -161,6 +159,18 @@ func synthCanary(t testing.TB) *synthesized {
 	return canary
 }
 
+// fullSynth writes one stack with cdktf's Testing_FullSynth and reads it back.
+func fullSynth(stack cdktf.TerraformStack, name string) (*synthesized, error) {
+	dir := *cdktf.Testing_FullSynth(stack)
+	fullSynthDirs = append(fullSynthDirs, dir)
+	raw, err := os.ReadFile(filepath.Join(dir, "stacks", name, "cdk.tf.json"))
+	if err != nil {
+		return nil, err
+	}
+	s := &synthesized{name: name, raw: raw}
+	return s, json.Unmarshal(raw, &s.doc)
+}
+
 // synthBootstrap synthesizes smile-bootstrap with the default bootstrap config.
 func synthBootstrap(outdir string) (*synthesized, error) {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
@@ -169,14 +179,7 @@ func synthBootstrap(outdir string) (*synthesized, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := *cdktf.Testing_FullSynth(stack)
-	fullSynthDirs = append(fullSynthDirs, dir)
-	raw, err := os.ReadFile(filepath.Join(dir, "stacks", b.StackName(), "cdk.tf.json"))
-	if err != nil {
-		return nil, err
-	}
-	s := &synthesized{name: b.StackName(), raw: raw, dir: dir}
-	return s, json.Unmarshal(raw, &s.doc)
+	return fullSynth(stack, b.StackName())
 }
 
 // synthBootstrapStack returns smile-bootstrap.
@@ -268,14 +271,8 @@ func synthApp(outdir string, envs []config.Environment) (map[string]*synthesized
 	}
 	out := map[string]*synthesized{}
 	for _, env := range envs {
-		dir := *cdktf.Testing_FullSynth(built[env.StackName()])
-		fullSynthDirs = append(fullSynthDirs, dir)
-		raw, err := os.ReadFile(filepath.Join(dir, "stacks", env.StackName(), "cdk.tf.json"))
+		s, err := fullSynth(built[env.StackName()], env.StackName())
 		if err != nil {
-			return nil, err
-		}
-		s := &synthesized{name: env.StackName(), raw: raw, dir: dir}
-		if err := json.Unmarshal(raw, &s.doc); err != nil {
 			return nil, err
 		}
 		out[env.StackName()] = s

@@ -85,18 +85,34 @@ func (r Renderer) Module(doc map[string]any) ([]byte, error) {
 	return r.rest(&b, doc)
 }
 
-// Aliases lists each provider's aliased configurations, e.g. aws: [aws.us-east-1].
-func Aliases(doc map[string]any) map[string][]string {
+// Configurations lists each provider's configurations as a module's providers map
+// names them: aws (the default one) and aws.us-east-1 (an alias), sorted.
+func Configurations(doc map[string]any) map[string][]string {
 	out := map[string][]string{}
 	providers, _ := doc["provider"].(map[string]any)
 	for name, configs := range providers {
 		list, _ := configs.([]any)
 		for _, c := range list {
+			address := name
 			if alias, ok := c.(map[string]any)["alias"].(string); ok {
-				out[name] = append(out[name], name+"."+alias)
+				address += "." + alias
 			}
+			out[name] = append(out[name], address)
 		}
 		sort.Strings(out[name])
+	}
+	return out
+}
+
+// Aliases lists each provider's aliased configurations, e.g. aws: [aws.us-east-1].
+func Aliases(doc map[string]any) map[string][]string {
+	out := map[string][]string{}
+	for name, addresses := range Configurations(doc) {
+		for _, a := range addresses {
+			if strings.Contains(a, ".") {
+				out[name] = append(out[name], a)
+			}
+		}
 	}
 	return out
 }
