@@ -26,7 +26,7 @@ type Bootstrap struct {
 func DefaultBootstrap() Bootstrap {
 	return Bootstrap{
 		Prefix: "smile5-terraform", Buckets: defaultBuckets(""),
-		Repository: "smile-health/smile-infra", Branch: "main", ProductionEnvironment: "production",
+		Repository: DefaultRepository, Branch: "main", ProductionEnvironment: "production",
 	}
 }
 

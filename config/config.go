@@ -34,6 +34,7 @@ type Environment struct {
 	Observability Observability
 	Kubernetes    Kubernetes
 	Security      Security
+	Delivery      Delivery
 	Deployment    Deployment
 }
 
@@ -142,6 +143,7 @@ func base(name string) Environment {
 		FileSystem: FileSystem{ProvisionedThroughputMiBps: 100},
 		Backup:     defaultBackup(),
 		Edge:       defaultEdge(name + ".smile.example.org"),
+		Delivery:   defaultDelivery(),
 	}
 }
 

@@ -167,6 +167,19 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 		{"collector image on latest", func(e *Environment) {
 			e.Kubernetes.AdotCollectorImage = "public.ecr.aws/aws-observability/aws-otel-collector:latest"
 		}, []string{`Kubernetes.AdotCollectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:latest" must be an image pinned by a tag other than latest`}},
+		// CICD-1, CICD-2: the CI runner inside the VPC
+		{"runner connection that is not one", func(e *Environment) { e.Delivery.Runner.ConnectionArn = "arn:aws:codestar:ap-southeast-3:123456789012:github" },
+			[]string{`Delivery.Runner.ConnectionArn: "arn:aws:codestar:ap-southeast-3:123456789012:github" is not a CodeConnections connection ARN`}},
+		{"runner repository without owner", func(e *Environment) { e.Delivery.Runner.Repository = "smile-infra" },
+			[]string{`Delivery.Runner.Repository: "smile-infra" is not a GitHub repository`}},
+		{"runner compute type unknown", func(e *Environment) { e.Delivery.Runner.ComputeType = "BUILD_LAMBDA_1GB" },
+			[]string{`Delivery.Runner.ComputeType: "BUILD_LAMBDA_1GB" is not a CodeBuild Linux compute type`}},
+		{"runner image unpinned", func(e *Environment) { e.Delivery.Runner.Image = "aws/codebuild/amazonlinux-x86_64-standard:latest" },
+			[]string{`Delivery.Runner.Image: "aws/codebuild/amazonlinux-x86_64-standard:latest" is not a pinned CodeBuild managed image`}},
+		{"runner timeout too short for a first deploy", func(e *Environment) { e.Delivery.Runner.TimeoutMinutes = 30 },
+			[]string{"Delivery.Runner.TimeoutMinutes: 30 is outside 60-480"}},
+		{"runner taking no job", func(e *Environment) { e.Delivery.Runner.ConcurrentJobs = 0 },
+			[]string{"Delivery.Runner.ConcurrentJobs: 0: the runner must take at least one job"}},
 		{"on-call role that is not a role", func(e *Environment) { e.Kubernetes.OnCallRoleArns = []string{"arn:aws:iam::123456789012:group/oncall"} },
 			[]string{`Kubernetes.OnCallRoleArns[0]: "arn:aws:iam::123456789012:group/oncall" is not an IAM role ARN`}},
 		{"on-call role that is also an admin", func(e *Environment) {

@@ -52,6 +52,7 @@ func (e Environment) Validate() error {
 	e.validateEdge(&p)
 	e.validateObservability(&p)
 	e.validateKubernetes(&p)
+	e.validateDelivery(&p)
 	if !slices.Contains(logRetentionDays, e.Observability.LogRetentionDays) || e.Observability.LogRetentionDays < MinLogRetentionDays {
 		p.add("Observability.LogRetentionDays", "%d is not allowed: use a CloudWatch retention of at least %d days (30, 60, 90, 120, 150, 180, 365, ...) (OBS-1)",
 			e.Observability.LogRetentionDays, MinLogRetentionDays)

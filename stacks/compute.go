@@ -5,6 +5,7 @@ import (
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/bastion"
+	"github.com/smile/infra/constructs/cirunner"
 	"github.com/smile/infra/constructs/ecr"
 	"github.com/smile/infra/constructs/eks"
 	"github.com/smile/infra/constructs/network"
@@ -17,9 +18,10 @@ type clusters struct {
 	adminRole, vpcID *string
 }
 
-// compute wires the bastion, the application and data clusters and the image registry
+// compute wires the bastion, the application and data clusters (whose private API the
+// bastion and the CI runner reach) and the image registry
 // (EKS-1 … EKS-6, CMP-1, CMP-2).
-func (b *builder) compute(net *network.Output, k *keys) *clusters {
+func (b *builder) compute(net *network.Output, k *keys, runner *cirunner.Output) *clusters {
 	if !b.ok() {
 		return nil
 	}
@@ -47,7 +49,7 @@ func (b *builder) compute(net *network.Output, k *keys) *clusters {
 		out, err := eks.New(b.stack, id, eks.Config{
 			Name: env.Prefix() + "-" + purpose, KubernetesVersion: comp.KubernetesVersion, Cluster: c, Addons: comp.Addons,
 			VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs, AppSecurityGroupID: net.SecurityGroups.App,
-			APIClients:          []eks.APIClient{{Name: "bastion", SecurityGroupID: host.SecurityGroupID}},
+			APIClients:          []eks.APIClient{{Name: "bastion", SecurityGroupID: host.SecurityGroupID}, {Name: "ci-runner", SecurityGroupID: runner.SecurityGroupID}},
 			PublicEndpointCidrs: comp.PublicEndpointCidrs, Admins: admins,
 			SecretsKeyArn: k.eksSecrets.Arn, LogsKeyArn: k.logs.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
 			NodeVolumeKeyArn: k.data.Arn, InstanceTags: env.Tags(),

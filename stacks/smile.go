@@ -19,7 +19,8 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	b := &builder{stack: stack, env: env}
 	keys := b.keys()
 	net := b.network(keys)
-	clusters := b.compute(net, keys)
+	runner := b.delivery(net, keys)
+	clusters := b.compute(net, keys, runner)
 	data := b.data(net, keys)
 	edge := b.edge(net, keys, data)
 	alarms := b.observability(keys, clusters, data, edge)
