@@ -27,8 +27,8 @@ diff: setup ## cdktf diff of STACK (default smile-dev) against its state
 	$(ENV) stack=$${STACK:-smile-dev} && SMILE_ENVIRONMENTS=$${stack#smile-} cdktf synth && \
 	  scripts/lock-providers $$stack && cdktf diff $$stack --skip-synth
 
-snapshots: setup ## refresh testdata/*.tf.json after an intended change
-	$(ENV) go test . -run 'TestSnapshots|TestSEC7ComplianceMap' -update
+snapshots: setup ## refresh testdata/*.tf.json and the generated docs/ after an intended change
+	$(ENV) go test . -run 'TestSnapshots|TestSEC7ComplianceMap|TestDocs' -update
 
 scan: setup ## the policy suite and tfsec over every stack (SEC-7)
 	$(ENV) go test . -count=1 -run 'TestPolicySuite|TestTfsecScan' -v

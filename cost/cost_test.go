@@ -1,0 +1,132 @@
+package cost
+
+import (
+	"strings"
+	"testing"
+)
+
+// A small known stack: every line's arithmetic is checked to the cent.
+const small = `{"resource": {
+  "aws_eks_cluster": {"c": {"name": "demo"}},
+  "aws_launch_template": {"lt": {"block_device_mappings": [{"device_name": "/dev/xvda", "ebs": {"volume_size": 50, "volume_type": "gp3"}}]}},
+  "aws_eks_node_group": {"ng": {"instance_types": ["m5.large"], "scaling_config": {"desired_size": 2, "min_size": 1, "max_size": 5},
+                                "launch_template": {"id": "${aws_launch_template.lt.id}", "version": "1"}}},
+  "aws_nat_gateway": {"a": {}, "b": {}},
+  "aws_eip": {"a": {}},
+  "aws_vpc_endpoint": {"s3": {"vpc_endpoint_type": "Gateway", "service_name": "com.amazonaws.ap-southeast-3.s3"},
+                       "sts": {"vpc_endpoint_type": "Interface", "service_name": "com.amazonaws.ap-southeast-3.sts", "subnet_ids": ["a", "b", "c"]}},
+  "aws_db_instance": {"db": {"instance_class": "db.r5.large", "multi_az": true, "allocated_storage": 100, "manage_master_user_password": true}},
+  "aws_elasticache_replication_group": {"r": {"node_type": "cache.r6g.large", "num_node_groups": 2, "replicas_per_node_group": 2}},
+  "aws_kms_key": {"k": {}, "skipped": {"count": 0}},
+  "aws_wafv2_web_acl": {"w": {"name": "edge", "rule": [{}, {}, {}]}},
+  "aws_sqs_queue": {"q": {}}
+}}`
+
+func testTable() Table {
+	p := func(usd float64, unit string) Price { return Price{USD: usd, Unit: unit, Basis: "test"} }
+	return Table{HoursPerMonth: 730, Sources: map[string]string{"test": "test"}, Prices: map[string]Price{
+		"eks:cluster": p(0.10, "hour"), "ec2:m5.large": p(0.12, "hour"), "ebs:gp3": p(0.08, "GB-month"),
+		"nat:hour": p(0.05, "hour"), "nat:gb": p(0.05, "GB"), "ipv4:hour": p(0.005, "hour"),
+		"endpoint:az-hour": p(0.01, "hour"), "endpoint:gb": p(0.01, "GB"),
+		"rds:db.r5.large": p(0.25, "hour"), "rds:gp3": p(0.1, "GB-month"), "secretsmanager:secret": p(0.4, "month"),
+		"elasticache:cache.r6g.large": p(0.2, "hour"), "kms:key": p(1, "month"),
+		"waf:web-acl": p(5, "month"), "waf:rule": p(1, "month"), "waf:million-requests": p(0.6, "million requests"),
+	}}
+}
+
+func TestEstimateArithmetic(t *testing.T) {
+	e, err := testTable().Estimate("small", []byte(small), Usage{NatGB: 100, EndpointGB: 10, WAFRequestsMillion: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{
+		"aws_eks_cluster.c":                    73,             // 730 h × 0.10
+		"aws_eks_node_group.ng":                175.2 + 8,      // 2 × 730 h × 0.12; 2 × 50 GiB × 0.08
+		"aws_nat_gateway.a":                    36.5,           // 730 h × 0.05
+		"aws_nat_gateway.b":                    36.5,           //
+		"(NAT data processing)":                5,              // 100 GB × 0.05
+		"aws_eip.a":                            3.65,           // 730 h × 0.005
+		"aws_vpc_endpoint.sts":                 21.9,           // 3 zones × 730 h × 0.01; the gateway endpoint is free
+		"(interface endpoint data processing)": 0.1,            // 10 GB × 0.01
+		"aws_db_instance.db":                   365 + 20 + 0.4, // Multi-AZ: 2 × 730 h × 0.25; 2 × 100 GiB × 0.1; the managed secret
+		"aws_elasticache_replication_group.r":  876,            // 2 shards × 3 nodes × 730 h × 0.2
+		"aws_kms_key.k":                        1,              // the count-0 key costs nothing
+		"aws_wafv2_web_acl.w":                  5 + 3 + 3,      // ACL, 3 rules, 5 M requests × 0.6
+	}
+	got := map[string]float64{}
+	for _, l := range e.Lines {
+		got[l.Address] += l.Monthly
+	}
+	var total float64
+	for addr, usd := range want {
+		total += usd
+		if Cents(got[addr]) != Cents(usd) {
+			t.Errorf("%s costs %.4f, want %.2f", addr, got[addr], usd)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("lines for %v, want exactly %d resources", got, len(want))
+	}
+	if Cents(e.Total()) != Cents(total) || Cents(total) != 1633.25 {
+		t.Errorf("total %.2f, want %.2f (= 1633.25)", e.Total(), total)
+	}
+	if e.Unpriced["aws_sqs_queue"] != 1 {
+		t.Errorf("unpriced %v, want the queue counted", e.Unpriced)
+	}
+}
+
+func TestDiffPricesAConfigChange(t *testing.T) {
+	table, u := testTable(), Usage{NatGB: 100}
+	base, err := table.Estimate("small", []byte(small), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := table.Estimate("small", []byte(strings.Replace(small, `"desired_size": 2`, `"desired_size": 3`, 1)), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deltas := Diff(base, head)
+	// One more node: 730 h × 0.12 + 50 GiB × 0.08 = 91.60.
+	if len(deltas) != 1 || deltas[0].Address != "aws_eks_node_group.ng" || Cents(deltas[0].Head-deltas[0].Base) != 91.6 {
+		t.Fatalf("deltas %+v, want one node group line of +91.60", deltas)
+	}
+	md := DiffMarkdown(base, head)
+	for _, want := range []string{"Monthly cost: 1630.15 → 1721.75 USD (+91.60)", "| `aws_eks_node_group.ng` | 3 × m5.large (desired size); 3 × 50 GiB gp3 root volumes | 183.20 | 274.80 | +91.60 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("diff comment lacks %q:\n%s", want, md)
+		}
+	}
+	if none := DiffMarkdown(base, base); strings.Contains(none, "|") || !strings.Contains(none, "(+0.00)") {
+		t.Errorf("an unchanged stack's comment: %q", none)
+	}
+}
+
+func TestUnknownPriceIsOneClearError(t *testing.T) {
+	table := testTable()
+	delete(table.Prices, "ec2:m5.large")
+	_, err := table.Estimate("small", []byte(small), Usage{})
+	if err == nil || !strings.Contains(err.Error(), `aws_eks_node_group.ng needs the price "ec2:m5.large": add it to cost/prices-ap-southeast-3.json`) {
+		t.Fatalf("error %v", err)
+	}
+	if _, err := table.Estimate("small", []byte("not json"), Usage{}); err == nil || !strings.Contains(err.Error(), "not a synthesized stack") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestRepositoryTables(t *testing.T) {
+	table, err := Jakarta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table.Region != "ap-southeast-3" || table.CompiledOn == "" || len(table.Sources) == 0 {
+		t.Errorf("price table without region, date or sources: %+v", table)
+	}
+	for _, stack := range []string{"smile-dev", "smile-staging", "smile-prod"} {
+		if _, err := UsageOf(stack); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := UsageOf("smile-qa"); err == nil || !strings.Contains(err.Error(), `no usage for stack "smile-qa"`) {
+		t.Errorf("unknown stack: %v", err)
+	}
+}
