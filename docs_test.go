@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/smile/infra/archpic"
 	"github.com/smile/infra/cost"
 )
 
@@ -50,4 +52,21 @@ func TestDocsCostTable(t *testing.T) {
 		estimates = append(estimates, e)
 	}
 	writeOrCompare(t, filepath.Join("docs", "cost.md"), []byte(table.Markdown(estimates)))
+}
+
+// CICD-1: each environment's architecture picture (docs/architecture-<env>.svg; the README
+// shows prod's) is drawn from its current synthesis.
+func TestDocsArchitecture(t *testing.T) {
+	stacks := synthReal(t)
+	for _, name := range stackNames() {
+		g, err := archpic.Build(name, stacks[name].raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svg, err := g.SVG(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeOrCompare(t, filepath.Join("docs", "architecture-"+envOf(name).Name+".svg"), svg)
+	}
 }
