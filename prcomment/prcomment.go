@@ -1,0 +1,124 @@
+// Package prcomment writes the pull-request comment the workflow posts (CICD-1): for each
+// environment, the plan's summary and changed resources (from `terraform show -json`) and
+// the monthly cost before and after the change (from the base and head synth outputs).
+// The comment starts with Marker, by which the workflow finds and updates its own comment
+// instead of adding another.
+package prcomment
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/smile/infra/cost"
+)
+
+// Marker opens the comment; it is invisible on GitHub.
+const Marker = "<!-- smile-infra: plan and cost -->"
+
+// MaxListed bounds the changed resources listed per environment; the counts stay exact.
+const MaxListed = 60
+
+// Plan is the part of `terraform show -json <plan>` the comment reads.
+type Plan struct {
+	ResourceChanges []struct {
+		Address string `json:"address"`
+		Change  struct {
+			Actions []string `json:"actions"`
+		} `json:"change"`
+	} `json:"resource_changes"`
+	ResourceDrift []struct {
+		Address string `json:"address"`
+	} `json:"resource_drift"`
+}
+
+// Summary counts a plan's changes as Terraform's "Plan:" line does (a replacement is one
+// to add and one to destroy) and lists the changed addresses with Terraform's symbols.
+type Summary struct {
+	Add, Change, Destroy int
+	Changed              []string
+	Drifted              int
+}
+
+// Summarize reads a plan.
+func Summarize(planJSON []byte) (Summary, error) {
+	var p Plan
+	if err := json.Unmarshal(planJSON, &p); err != nil {
+		return Summary{}, fmt.Errorf("prcomment: not a plan from `terraform show -json`: %w", err)
+	}
+	var s Summary
+	for _, rc := range p.ResourceChanges {
+		symbol := ""
+		switch strings.Join(rc.Change.Actions, ",") {
+		case "create":
+			s.Add++
+			symbol = "+"
+		case "update":
+			s.Change++
+			symbol = "~"
+		case "delete":
+			s.Destroy++
+			symbol = "-"
+		case "delete,create":
+			s.Add++
+			s.Destroy++
+			symbol = "-/+"
+		case "create,delete":
+			s.Add++
+			s.Destroy++
+			symbol = "+/-"
+		default: // no-op, read
+			continue
+		}
+		s.Changed = append(s.Changed, symbol+" "+rc.Address)
+	}
+	s.Drifted = len(p.ResourceDrift)
+	return s, nil
+}
+
+// Section is one environment's part of the comment.
+func Section(stack string, planJSON []byte, base, head cost.Estimate) (string, error) {
+	s, err := Summarize(planJSON)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", stack, err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "### `%s`\n\n", stack)
+	if s.Add+s.Change+s.Destroy == 0 {
+		b.WriteString("No changes. The infrastructure matches the configuration.\n")
+	} else {
+		fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy.\n", s.Add, s.Change, s.Destroy)
+	}
+	if s.Drifted > 0 {
+		fmt.Fprintf(&b, "\n:warning: %d resources changed outside Terraform since the last deploy (the plan puts them back).\n", s.Drifted)
+	}
+	if len(s.Changed) > 0 {
+		b.WriteString("\n<details><summary>Changed resources</summary>\n\n```diff\n")
+		for i, line := range s.Changed {
+			if i == MaxListed {
+				fmt.Fprintf(&b, "# ... and %d more (the job's log has the whole plan)\n", len(s.Changed)-MaxListed)
+				break
+			}
+			b.WriteString(line + "\n")
+		}
+		b.WriteString("```\n</details>\n")
+	}
+	b.WriteString("\n" + cost.DiffMarkdown(base, head))
+	return b.String(), nil
+}
+
+// Failed is the section of an environment whose plan did not run.
+func Failed(stack, why string) string {
+	return fmt.Sprintf("### `%s`\n\n:x: The plan failed: %s. The job's log has the details.\n", stack, why)
+}
+
+// Body joins the environments' sections into the comment.
+func Body(commit string, sections []string) string {
+	var b strings.Builder
+	b.WriteString(Marker + "\n## Infrastructure plan and monthly cost\n\n")
+	fmt.Fprintf(&b, "For `%s`; on-demand prices of `cost/prices-ap-southeast-3.json`, usage of `cost/usage.json`. Updated on every push.\n", commit)
+	for _, s := range sections {
+		b.WriteString("\n" + strings.TrimRight(s, "\n") + "\n")
+	}
+	return b.String()
+}

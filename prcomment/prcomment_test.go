@@ -1,0 +1,71 @@
+package prcomment
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/smile/infra/cost"
+)
+
+// A plan as `terraform show -json` writes it (the fields the comment reads).
+const plan = `{"format_version": "1.2", "resource_changes": [
+  {"address": "aws_lb_listener_rule.load-balancer_weighted-forward_1", "change": {"actions": ["update"]}},
+  {"address": "aws_sqs_queue.q", "change": {"actions": ["no-op"]}},
+  {"address": "aws_kms_key.k", "change": {"actions": ["create"]}},
+  {"address": "aws_instance.bastion", "change": {"actions": ["delete", "create"]}},
+  {"address": "aws_s3_bucket.old", "change": {"actions": ["delete"]}},
+  {"address": "data.aws_caller_identity.me", "change": {"actions": ["read"]}}
+], "resource_drift": [{"address": "aws_security_group.sg"}]}`
+
+// CICD-1: the comment carries Terraform's own counts (a replacement adds and destroys),
+// the changed resources with its symbols, drift, and the cost difference.
+func TestSection(t *testing.T) {
+	base := cost.Estimate{Stack: "smile-dev", Lines: []cost.Line{{Address: "aws_lb.alb", What: "load balancer", Monthly: 18.4}}}
+	head := cost.Estimate{Stack: "smile-dev", Lines: []cost.Line{{Address: "aws_lb.alb", What: "load balancer", Monthly: 18.4}, {Address: "aws_kms_key.k", What: "key", Monthly: 1}}}
+	got, err := Section("smile-dev", []byte(plan), base, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"### `smile-dev`", "Plan: 2 to add, 1 to change, 2 to destroy.",
+		"1 resources changed outside Terraform",
+		"~ aws_lb_listener_rule.load-balancer_weighted-forward_1\n+ aws_kms_key.k\n-/+ aws_instance.bastion\n- aws_s3_bucket.old\n```",
+		"Monthly cost: 18.40 → 19.40 USD (+1.00)", "| `aws_kms_key.k` | key | 0.00 | 1.00 | +1.00 |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("section lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "aws_sqs_queue.q") || strings.Contains(got, "data.aws_caller_identity") {
+		t.Errorf("section lists unchanged resources:\n%s", got)
+	}
+	none, _ := Section("smile-dev", []byte(`{"resource_changes": []}`), base, base)
+	if !strings.Contains(none, "No changes.") || strings.Contains(none, "<details>") {
+		t.Errorf("empty plan:\n%s", none)
+	}
+	if _, err := Section("smile-dev", []byte("Error: x"), base, base); err == nil || !strings.Contains(err.Error(), "not a plan") {
+		t.Errorf("bad plan: %v", err)
+	}
+}
+
+func TestBodyStartsWithTheMarker(t *testing.T) {
+	body := Body("abc1234", []string{"### `smile-dev`\n\nNo changes.\n", Failed("smile-prod", "terraform plan exited 1")})
+	if !strings.HasPrefix(body, Marker+"\n") || !strings.Contains(body, "For `abc1234`") ||
+		!strings.Contains(body, "### `smile-prod`\n\n:x: The plan failed: terraform plan exited 1.") {
+		t.Errorf("body:\n%s", body)
+	}
+}
+
+func TestLongPlansAreCut(t *testing.T) {
+	var changes []string
+	for i := 0; i < MaxListed+5; i++ {
+		changes = append(changes, `{"address": "aws_ssm_parameter.p`+strings.Repeat("x", i)+`", "change": {"actions": ["create"]}}`)
+	}
+	got, err := Section("smile-prod", []byte(`{"resource_changes": [`+strings.Join(changes, ",")+`]}`), cost.Estimate{}, cost.Estimate{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "Plan: 65 to add") || !strings.Contains(got, "# ... and 5 more") || strings.Count(got, "\n+ aws_ssm_parameter") != MaxListed {
+		t.Errorf("long plan:\n%s", got)
+	}
+}
