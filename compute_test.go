@@ -248,7 +248,8 @@ func TestEKS5ControlPlane(t *testing.T) {
 }
 
 // EKS-5: cluster-admin through access entries: the environment's admin role on every
-// cluster, plus every configured role.
+// cluster, plus every configured role; and, view-only, the pull requests' plan role
+// (CICD-1), which reads the objects a plan refreshes and changes none.
 func TestEKS5AccessEntries(t *testing.T) {
 	check := func(s *synthesized, extra []string) {
 		env := envOf(s.name)
@@ -257,15 +258,17 @@ func TestEKS5AccessEntries(t *testing.T) {
 		if len(trust) != 1 || len(principals(trust[0], "AWS")) != 1 || !strings.HasSuffix(principals(trust[0], "AWS")[0], ":root") {
 			t.Errorf("%s: admin role trust %v, want the account (delegated to IAM)", s.name, trust)
 		}
-		want := append([]string{adminRole.Ref("arn")}, extra...)
-		sort.Strings(want)
+		want := map[string]string{adminRole.Ref("arn"): eks.ClusterAdminPolicyArn, env.Delivery.PlanRoleArn: eks.AdminViewPolicyArn}
+		for _, arn := range extra {
+			want[arn] = eks.ClusterAdminPolicyArn
+		}
 		for _, c := range s.resources("aws_eks_cluster") {
-			var entries, associated []string
+			entries, associated := map[string]string{}, map[string]string{}
 			for _, e := range s.resources("aws_eks_access_entry") {
 				// Entries that map a role to Kubernetes groups are the on-call ones
-				// (kubernetes_test.go); these are the admins'.
+				// (kubernetes_test.go); these are the admins' and the plan role's.
 				if e.str("cluster_name") == c.Ref("name") && len(e.strs("kubernetes_groups")) == 0 {
-					entries = append(entries, e.str("principal_arn"))
+					entries[e.str("principal_arn")] = want[e.str("principal_arn")]
 					if e.str("type") != "STANDARD" {
 						t.Errorf("%s: access entry type %s", s.name, e.str("type"))
 					}
@@ -273,14 +276,12 @@ func TestEKS5AccessEntries(t *testing.T) {
 			}
 			for _, a := range s.resources("aws_eks_access_policy_association") {
 				if a.str("cluster_name") == c.Ref("name") {
-					if a.str("policy_arn") != eks.ClusterAdminPolicyArn || block(a, "access_scope")["type"] != "cluster" {
+					if block(a, "access_scope")["type"] != "cluster" {
 						t.Errorf("%s: association %v", s.name, a.Attrs)
 					}
-					associated = append(associated, a.str("principal_arn"))
+					associated[a.str("principal_arn")] = a.str("policy_arn")
 				}
 			}
-			sort.Strings(entries)
-			sort.Strings(associated)
 			if !reflect.DeepEqual(entries, want) || !reflect.DeepEqual(associated, want) {
 				t.Errorf("%s: %s access entries %v, associations %v, want %v", s.name, c.str("name"), entries, associated, want)
 			}
@@ -521,7 +522,8 @@ func TestCMP2Ecr(t *testing.T) {
 
 // EKS-5, CMP-1, CMP-3, NET-5: the groups beyond NET-5's allow exactly what they need: a
 // cluster's nodes talk to each other, the control plane reaches kubelets and webhooks,
-// nodes and the bastion reach the API; the bastion and the snapshot function accept nothing.
+// nodes, the bastion and the CI runner reach the API; the bastion, the runner and the
+// snapshot function accept nothing.
 func TestEKSClusterSecurityGroups(t *testing.T) {
 	for name, s := range synthReal(t) {
 		p := "smile5-" + envOf(name).Name + "-"
@@ -537,11 +539,11 @@ func TestEKSClusterSecurityGroups(t *testing.T) {
 			k := r.group + " " + direction
 			got[k] = append(got[k], fmt.Sprintf("%s %d %s", r.protocol, r.port, r.peer))
 		}
-		// The bastion and the snapshot function accept nothing and call out on 443 only.
-		want := map[string][]string{p + "bastion out": {"tcp 443 0.0.0.0/0"}, p + "redis-snapshot out": {"tcp 443 0.0.0.0/0"}}
+		// The bastion, the CI runner and the snapshot function accept nothing and call out on 443 only.
+		want := map[string][]string{p + "bastion out": {"tcp 443 0.0.0.0/0"}, p + "ci-runner out": {"tcp 443 0.0.0.0/0"}, p + "redis-snapshot out": {"tcp 443 0.0.0.0/0"}}
 		for _, c := range []string{"app", "data"} {
 			cp, nodes := "sg:"+p+c+"-control-plane", "sg:"+p+c+"-nodes"
-			want[p+c+"-control-plane in"] = []string{"tcp 443 " + nodes, "tcp 443 sg:" + p + "bastion"}
+			want[p+c+"-control-plane in"] = []string{"tcp 443 " + nodes, "tcp 443 sg:" + p + "bastion", "tcp 443 sg:" + p + "ci-runner"}
 			want[p+c+"-control-plane out"] = []string{"tcp 443 " + nodes, "tcp 1025 " + nodes}
 			want[p+c+"-nodes in"] = []string{"-1 0 " + nodes, "tcp 443 " + cp, "tcp 1025 " + cp}
 			want[p+c+"-nodes out"] = []string{"-1 0 " + nodes, "tcp 443 " + cp}

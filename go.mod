@@ -13,6 +13,7 @@ require (
 	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.65.1
 	github.com/goccy/go-graphviz v0.2.10
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.20.12
+	go.yaml.in/yaml/v3 v3.0.5
 )
 
 require (

@@ -34,6 +34,7 @@ func run() error {
 		EmulatorEndpoint: os.Getenv("SMILE_EMULATOR_ENDPOINT"),
 		EmulatorKubeDir:  os.Getenv("SMILE_EMULATOR_KUBE_DIR"),
 		StateBucket:      os.Getenv("SMILE_STATE_BUCKET"),
+		KubeAsCaller:     os.Getenv("SMILE_KUBE_AS_CALLER") == "1",
 	}
 	list := os.Getenv("SMILE_ENVIRONMENTS")
 	names, withBootstrap := splitBootstrap(list)

@@ -357,7 +357,7 @@ func TestProviderRegionAndDefaultTags(t *testing.T) {
 						continue
 					}
 					path := strings.TrimPrefix(n, "alias/")
-					if dictated := regexp.MustCompile(`^(/aws/(eks|rds/instance|lambda)/|aws-waf-logs-)`); dictated.MatchString(path) {
+					if dictated := regexp.MustCompile(`^(/aws/(eks|rds/instance|lambda|codebuild)/|aws-waf-logs-)`); dictated.MatchString(path) {
 						path = dictated.ReplaceAllString(path, "")
 					}
 					path = strings.TrimPrefix(path, "/")
@@ -478,9 +478,26 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 	}
 	emuProvider := emulated.doc["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
 	endpoints := emuProvider["endpoints"].([]any)[0].(map[string]any)
-	for _, svc := range []string{"ec2", "iam", "kms", "logs", "sts", "s3", "eks", "rds"} {
-		if endpoints[svc] != emulatorTestEndpoint {
-			t.Errorf("emulator provider sends %s to %v, want %s", svc, endpoints[svc], emulatorTestEndpoint)
+	// Every service a deployed resource calls must be pointed at the emulator, or the
+	// provider calls real AWS with dummy credentials (it happened: CodeBuild).
+	services := map[string]bool{"sts": true}
+	for _, typ := range emulated.resourceTypes() {
+		deployed := false
+		for _, r := range emulated.resources(typ) {
+			deployed = deployed || r.Attrs["count"] != float64(0)
+		}
+		if !strings.HasPrefix(typ, "aws_") || !deployed {
+			continue
+		}
+		svc := serviceOf(typ)
+		if svc == "" {
+			t.Errorf("%s: which AWS service does it call? Add its prefix to serviceOf and the service to stacks/provider.go's emulatorServices", typ)
+		}
+		services[svc] = true
+	}
+	for svc := range services {
+		if svc != "" && endpoints[svc] != emulatorTestEndpoint {
+			t.Errorf("emulator provider sends %s to %v, want %s: add it to stacks/provider.go's emulatorServices", svc, endpoints[svc], emulatorTestEndpoint)
 		}
 	}
 	if emuProvider["max_retries"] != float64(2) {
@@ -658,4 +675,27 @@ func firstDifference(want, got string) string {
 		return b.String()
 	}
 	return "(no line differs)"
+}
+
+// serviceOf is the provider endpoint a resource type calls, by its name's prefix (longest
+// match first where prefixes nest).
+func serviceOf(typ string) string {
+	name := strings.TrimPrefix(typ, "aws_")
+	for _, p := range []struct{ prefix, service string }{
+		{"s3_account_", "s3control"}, {"s3_", "s3"}, {"cloudwatch_log_", "logs"}, {"cloudwatch_", "cloudwatch"},
+		{"apigatewayv2_", "apigatewayv2"}, {"acm_", "acm"}, {"backup_", "backup"}, {"cloudfront_", "cloudfront"},
+		{"cloudtrail", "cloudtrail"}, {"codebuild_", "codebuild"}, {"config_", "configservice"}, {"db_", "rds"},
+		{"ecr_", "ecr"}, {"efs_", "efs"}, {"eks_", "eks"}, {"elasticache_", "elasticache"}, {"lb", "elbv2"},
+		{"guardduty_", "guardduty"}, {"iam_", "iam"}, {"kms_", "kms"}, {"lambda_", "lambda"}, {"route53_", "route53"},
+		{"scheduler_", "scheduler"}, {"secretsmanager_", "secretsmanager"}, {"securityhub_", "securityhub"},
+		{"sns_", "sns"}, {"sqs_", "sqs"}, {"ssm_", "ssm"}, {"wafv2_", "wafv2"}, {"xray_", "xray"},
+		{"vpc", "ec2"}, {"subnet", "ec2"}, {"route", "ec2"}, {"nat_gateway", "ec2"}, {"eip", "ec2"}, {"internet_gateway", "ec2"},
+		{"network_acl", "ec2"}, {"security_group", "ec2"}, {"default_security_group", "ec2"}, {"flow_log", "ec2"},
+		{"instance", "ec2"}, {"launch_template", "ec2"}, {"key_pair", "ec2"}, {"ebs_", "ec2"},
+	} {
+		if strings.HasPrefix(name, p.prefix) {
+			return p.service
+		}
+	}
+	return ""
 }

@@ -330,7 +330,9 @@ var tierColours = map[string]string{
 // Dot is the graph in Graphviz's language.
 func (g Graph) Dot() string {
 	var b strings.Builder
-	q := func(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"` }
+	q := func(s string) string {
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+	}
 	fmt.Fprintf(&b, "digraph %s {\n  rankdir=LR; newrank=true; compound=true; nodesep=0.25; ranksep=0.9;\n", q(g.Stack))
 	fmt.Fprintf(&b, "  label=%s; labelloc=t; fontname=Helvetica; fontsize=20;\n", q(g.Stack+": resources by tier; an arrow is \"uses\""))
 	b.WriteString("  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=11, margin=\"0.2,0.06\"];\n  edge [color=\"#555555\", arrowsize=0.6];\n")

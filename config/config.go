@@ -96,6 +96,11 @@ type Deployment struct {
 	// StateBucket is the encrypted S3 bucket holding remote state (CICD-3). Empty keeps
 	// state in a local file, which is only right for the emulator and first experiments.
 	StateBucket string
+	// KubeAsCaller makes the kubernetes and helm providers call the clusters as the caller
+	// instead of assuming the environment's admin role (SMILE_KUBE_AS_CALLER=1). The pull
+	// request plans use it: the plan role reads the clusters through its own view-only
+	// access entry (Delivery.PlanRoleArn) and may not become admin.
+	KubeAsCaller bool
 }
 
 // Prefix is the name prefix of every resource of this environment (ENV-2).

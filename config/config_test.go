@@ -138,6 +138,10 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{"Deployment.EmulatorKubeDir: is empty: an emulator deployment needs the local Kubernetes API servers"}},
 		{"Kubernetes API servers without the emulator", func(e *Environment) { e.Deployment.EmulatorKubeDir = "/tmp/kube" },
 			[]string{"Deployment.EmulatorKubeDir: is set without the emulator endpoint"}},
+		{"caller credentials against the emulator", func(e *Environment) {
+			e.Deployment.EmulatorEndpoint, e.Deployment.EmulatorKubeDir = "http://127.0.0.1:5000", "/tmp/kube"
+			e.Deployment.KubeAsCaller = true
+		}, []string{"Deployment.KubeAsCaller: is set together with the emulator endpoint"}},
 		{"bad state bucket", func(e *Environment) { e.Deployment.StateBucket = "Smile_State" },
 			[]string{`Deployment.StateBucket: "Smile_State" is not a valid S3 bucket name`}},
 		{"bad name", func(e *Environment) { e.Name = "Dev-1" },
@@ -168,7 +172,13 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			e.Kubernetes.AdotCollectorImage = "public.ecr.aws/aws-observability/aws-otel-collector:latest"
 		}, []string{`Kubernetes.AdotCollectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:latest" must be an image pinned by a tag other than latest`}},
 		// CICD-1, CICD-2: the CI runner inside the VPC
-		{"runner connection that is not one", func(e *Environment) { e.Delivery.Runner.ConnectionArn = "arn:aws:codestar:ap-southeast-3:123456789012:github" },
+		{"plan role that is not a role", func(e *Environment) { e.Delivery.PlanRoleArn = "smile5-terraform-ci-plan" },
+			[]string{`Delivery.PlanRoleArn: "smile5-terraform-ci-plan" is not an IAM role ARN`, "ci_plan_role_arn"}},
+		{"plan role that is also an admin", func(e *Environment) { e.Compute.AdminRoleArns = []string{e.Delivery.PlanRoleArn} },
+			[]string{`Delivery.PlanRoleArn: "arn:aws:iam::123456789012:role/smile5-terraform-ci-plan" is also an admin or on-call role`}},
+		{"runner connection that is not one", func(e *Environment) {
+			e.Delivery.Runner.ConnectionArn = "arn:aws:codestar:ap-southeast-3:123456789012:github"
+		},
 			[]string{`Delivery.Runner.ConnectionArn: "arn:aws:codestar:ap-southeast-3:123456789012:github" is not a CodeConnections connection ARN`}},
 		{"runner repository without owner", func(e *Environment) { e.Delivery.Runner.Repository = "smile-infra" },
 			[]string{`Delivery.Runner.Repository: "smile-infra" is not a GitHub repository`}},

@@ -8,6 +8,11 @@ import (
 // Delivery is how CI reaches the environment (CICD-1, CICD-2).
 type Delivery struct {
 	Runner Runner
+	// PlanRoleArn is the bootstrap stack's pull-request plan role (output ci_plan_role_arn).
+	// It gets a view-only access entry on both clusters (AmazonEKSAdminViewPolicy, which
+	// includes reading Secrets, where Helm keeps its release state), so a plan can refresh
+	// the Kubernetes objects without the admin role.
+	PlanRoleArn string
 }
 
 // Runner is the environment's CI runner: an AWS CodeBuild project that serves GitHub
@@ -37,7 +42,7 @@ type Runner struct {
 const DefaultRepository = "smile-health/smile-infra"
 
 func defaultDelivery() Delivery {
-	return Delivery{Runner: Runner{
+	return Delivery{PlanRoleArn: "arn:aws:iam::123456789012:role/smile5-terraform-ci-plan", Runner: Runner{
 		Repository: DefaultRepository,
 		// The example account of every placeholder here; set the real connection before the
 		// first deploy (README "Deploying to real AWS").
@@ -59,6 +64,11 @@ var (
 )
 
 func (e Environment) validateDelivery(p *problems) {
+	if !roleArnPattern.MatchString(e.Delivery.PlanRoleArn) {
+		p.add("Delivery.PlanRoleArn", "%q is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>): use the bootstrap's ci_plan_role_arn output", e.Delivery.PlanRoleArn)
+	} else if slices.Contains(e.Compute.AdminRoleArns, e.Delivery.PlanRoleArn) || slices.Contains(e.Kubernetes.OnCallRoleArns, e.Delivery.PlanRoleArn) {
+		p.add("Delivery.PlanRoleArn", "%q is also an admin or on-call role: a role has one access entry per cluster", e.Delivery.PlanRoleArn)
+	}
 	r := e.Delivery.Runner
 	if !githubRepositoryPattern.MatchString(r.Repository) {
 		p.add("Delivery.Runner.Repository", "%q is not a GitHub repository such as %s", r.Repository, DefaultRepository)

@@ -208,6 +208,9 @@ func (e Environment) validateDeployment(p *problems) {
 		if d.EmulatorKubeDir == "" {
 			p.add("Deployment.EmulatorKubeDir", "is empty: an emulator deployment needs the local Kubernetes API servers; scripts/emulator-deploy starts them and sets SMILE_EMULATOR_KUBE_DIR")
 		}
+		if d.KubeAsCaller {
+			p.add("Deployment.KubeAsCaller", "is set together with the emulator endpoint: the local API servers take their own token, unset SMILE_KUBE_AS_CALLER")
+		}
 	} else if d.EmulatorKubeDir != "" {
 		p.add("Deployment.EmulatorKubeDir", "is set without the emulator endpoint: the local Kubernetes API servers belong to the emulator, unset SMILE_EMULATOR_KUBE_DIR")
 	}

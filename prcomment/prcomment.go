@@ -122,3 +122,31 @@ func Body(commit string, sections []string) string {
 	}
 	return b.String()
 }
+
+// Drift is the drift check's report for the issue it opens: what changed outside Terraform
+// and what the plan would do to put it back.
+func Drift(stack string, planJSON []byte) (string, error) {
+	var p Plan
+	if err := json.Unmarshal(planJSON, &p); err != nil {
+		return "", fmt.Errorf("prcomment: %s: not a plan from `terraform show -json`: %w", stack, err)
+	}
+	s, err := Summarize(planJSON)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Drift in `%s`\n\n", stack)
+	if len(p.ResourceDrift) > 0 {
+		b.WriteString("Changed outside Terraform:\n\n")
+		for _, d := range p.ResourceDrift {
+			b.WriteString("- `" + d.Address + "`\n")
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "The next deploy would: %d to add, %d to change, %d to destroy.\n", s.Add, s.Change, s.Destroy)
+	if len(s.Changed) > 0 {
+		b.WriteString("\n```diff\n" + strings.Join(s.Changed, "\n") + "\n```\n")
+	}
+	b.WriteString("\nRepair it by deploying main again (re-run the deploy workflow), or make the change in code if it was meant.\n")
+	return b.String(), nil
+}

@@ -69,3 +69,16 @@ func TestLongPlansAreCut(t *testing.T) {
 		t.Errorf("long plan:\n%s", got)
 	}
 }
+
+// CICD-2: the drift issue names what changed outside Terraform and what a deploy would do.
+func TestDrift(t *testing.T) {
+	got, err := Drift("smile-prod", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### Drift in `smile-prod`", "- `aws_security_group.sg`", "The next deploy would: 2 to add, 1 to change, 2 to destroy.", "~ aws_lb_listener_rule"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("drift report lacks %q:\n%s", want, got)
+		}
+	}
+}

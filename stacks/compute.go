@@ -51,6 +51,7 @@ func (b *builder) compute(net *network.Output, k *keys, runner *cirunner.Output)
 			VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs, AppSecurityGroupID: net.SecurityGroups.App,
 			APIClients:          []eks.APIClient{{Name: "bastion", SecurityGroupID: host.SecurityGroupID}, {Name: "ci-runner", SecurityGroupID: runner.SecurityGroupID}},
 			PublicEndpointCidrs: comp.PublicEndpointCidrs, Admins: admins,
+			Viewers:       []eks.Admin{{Key: "ci-plan", Arn: jsii.String(env.Delivery.PlanRoleArn)}},
 			SecretsKeyArn: k.eksSecrets.Arn, LogsKeyArn: k.logs.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
 			NodeVolumeKeyArn: k.data.Arn, InstanceTags: env.Tags(),
 		})

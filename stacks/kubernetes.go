@@ -86,14 +86,18 @@ func (b *builder) kubernetesPlatform(k *keys, c *clusters, d *data) {
 // kubernetesProviders are the aliased providers of one cluster. On a real cluster they
 // authenticate with `aws eks get-token` as the environment's admin role (K8S-3), whose
 // access entry exists before any Kubernetes object is created: whoever runs the deploy
-// needs only the IAM permission to assume that role.
+// needs only the IAM permission to assume that role. A pull request's plan
+// (Deployment.KubeAsCaller) calls as itself, through its view-only access entry.
 func (b *builder) kubernetesProviders(key string, cluster *eks.Output, adminRole *string) (cdktf.TerraformProvider, cdktf.TerraformProvider, error) {
 	auth := kubeAuth{
 		Host:          cluster.Endpoint,
 		CACertificate: cdktf.Fn_Base64decode(cluster.CertificateAuthorityData),
-		Exec: []string{"eks", "get-token", "--cluster-name", *cluster.Name, "--region", b.env.Region,
-			"--role-arn", *adminRole, "--output", "json"},
+		Exec:          []string{"eks", "get-token", "--cluster-name", *cluster.Name, "--region", b.env.Region},
 	}
+	if !b.env.Deployment.KubeAsCaller {
+		auth.Exec = append(auth.Exec, "--role-arn", *adminRole)
+	}
+	auth.Exec = append(auth.Exec, "--output", "json")
 	if b.env.Emulated() {
 		var err error
 		if auth, err = emulatorKubeAuth(b.env, key); err != nil {

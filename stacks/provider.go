@@ -18,7 +18,7 @@ const AwsProviderConstraint = "~> 5.99"
 // emulatorServices are the AWS services the emulator answers for; every one the platform
 // uses must be listed, or the provider would call real AWS with dummy credentials.
 var emulatorServices = []string{
-	"acm", "apigateway", "apigatewayv2", "autoscaling", "backup", "cloudfront", "cloudtrail",
+	"acm", "apigateway", "apigatewayv2", "autoscaling", "backup", "cloudfront", "cloudtrail", "codebuild",
 	"cloudwatch", "configservice", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2",
 	"events", "guardduty", "iam", "kms", "lambda", "logs", "rds", "route53", "s3", "s3control",
 	"scheduler", "secretsmanager", "securityhub", "sns", "sqs", "ssm", "sts", "wafv2", "xray",

@@ -33,6 +33,10 @@ var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controller
 // ClusterAdminPolicyArn is the EKS access policy that makes a principal cluster-admin.
 const ClusterAdminPolicyArn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 
+// AdminViewPolicyArn is the EKS access policy that lets a principal read every object,
+// Secrets included, and change none.
+const AdminViewPolicyArn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
+
 // APIClient is a security group whose members may call the private API endpoint.
 type APIClient struct {
 	// Name keys the rule's logical ID, e.g. "bastion".
@@ -74,6 +78,8 @@ type Config struct {
 	PublicEndpointCidrs []string
 	// Admins become cluster-admin through access entries (EKS-5).
 	Admins []Admin
+	// Viewers may read every object and change none (the pull-request plans).
+	Viewers []Admin
 	// SecretsKeyArn envelope-encrypts Kubernetes secrets (SEC-1, EKS-5).
 	SecretsKeyArn *string
 	// LogsKeyArn encrypts the control-plane log group (RES-3).
@@ -210,19 +216,23 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 // accessEntries make each admin role cluster-admin (EKS-5, API authentication mode).
 func accessEntries(scope constructs.Construct, cfg Config, clusterName *string) []cdktf.ITerraformDependable {
 	var granted []cdktf.ITerraformDependable
-	for _, admin := range cfg.Admins {
-		key := "admin-" + admin.Key
-		entry := eksaccessentry.NewEksAccessEntry(scope, jsii.String(key), &eksaccessentry.EksAccessEntryConfig{
-			ClusterName: clusterName, PrincipalArn: admin.Arn, Type: jsii.String("STANDARD"),
-		})
-		granted = append(granted, entry, eksaccesspolicyassociation.NewEksAccessPolicyAssociation(scope, jsii.String(key+"-policy"), &eksaccesspolicyassociation.EksAccessPolicyAssociationConfig{
-			ClusterName:  clusterName,
-			PrincipalArn: admin.Arn,
-			PolicyArn:    jsii.String(ClusterAdminPolicyArn),
-			AccessScope:  &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: jsii.String("cluster")},
-			DependsOn:    &[]cdktf.ITerraformDependable{entry},
-		}))
+	grant := func(kind, policyArn string, principals []Admin) {
+		for _, principal := range principals {
+			key := kind + "-" + principal.Key
+			entry := eksaccessentry.NewEksAccessEntry(scope, jsii.String(key), &eksaccessentry.EksAccessEntryConfig{
+				ClusterName: clusterName, PrincipalArn: principal.Arn, Type: jsii.String("STANDARD"),
+			})
+			granted = append(granted, entry, eksaccesspolicyassociation.NewEksAccessPolicyAssociation(scope, jsii.String(key+"-policy"), &eksaccesspolicyassociation.EksAccessPolicyAssociationConfig{
+				ClusterName:  clusterName,
+				PrincipalArn: principal.Arn,
+				PolicyArn:    jsii.String(policyArn),
+				AccessScope:  &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: jsii.String("cluster")},
+				DependsOn:    &[]cdktf.ITerraformDependable{entry},
+			}))
+		}
 	}
+	grant("admin", ClusterAdminPolicyArn, cfg.Admins)
+	grant("viewer", AdminViewPolicyArn, cfg.Viewers)
 	return granted
 }
 

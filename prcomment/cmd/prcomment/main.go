@@ -3,6 +3,7 @@
 //	prcomment section STACK PLAN.json BASE.tf.json HEAD.tf.json > STACK.md
 //	prcomment failed STACK REASON > STACK.md
 //	prcomment body COMMIT SECTION.md... > body.md
+//	prcomment drift STACK PLAN.json > drift.md
 package main
 
 import (
@@ -16,7 +17,8 @@ import (
 const usage = `usage:
   prcomment section STACK PLAN.json BASE.tf.json HEAD.tf.json   one environment's section
   prcomment failed STACK REASON                                 the section of a failed plan
-  prcomment body COMMIT SECTION.md...                           the whole comment`
+  prcomment body COMMIT SECTION.md...                           the whole comment
+  prcomment drift STACK PLAN.json                               the drift check's report`
 
 func main() {
 	out, err := run(os.Args[1:])
@@ -56,6 +58,12 @@ func run(args []string) (string, error) {
 			return "", err
 		}
 		return prcomment.Section(stack, files[0], base, head)
+	case len(args) == 3 && args[0] == "drift":
+		raw, err := os.ReadFile(args[2])
+		if err != nil {
+			return "", fmt.Errorf("prcomment: %w", err)
+		}
+		return prcomment.Drift(args[1], raw)
 	case len(args) == 3 && args[0] == "failed":
 		return prcomment.Failed(args[1], args[2]), nil
 	case len(args) >= 2 && args[0] == "body":

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/smile/infra/config"
+)
+
+// CICD-1: actionlint (built by setup) accepts every workflow and the local action.
+func TestCICD1WorkflowsPassActionlint(t *testing.T) {
+	bin, err := filepath.Abs(filepath.Join(".tools", "bin", "actionlint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%v: run scripts/setup (make setup) to build actionlint", err)
+	}
+	out, err := exec.Command(bin, "-no-color").CombinedOutput()
+	if err != nil {
+		t.Fatalf("actionlint: %v\n%s", err, out)
+	}
+}
+
+type workflow struct {
+	On          map[string]any `yaml:"on"`
+	Permissions map[string]string
+	Concurrency *concurrency
+	Jobs        map[string]job
+}
+
+type concurrency struct {
+	Group            string
+	CancelInProgress bool `yaml:"cancel-in-progress"`
+}
+
+type job struct {
+	Needs       any
+	If          string
+	RunsOn      string `yaml:"runs-on"`
+	Environment string
+	Permissions map[string]string
+	Concurrency *concurrency
+	Strategy    struct {
+		Matrix map[string][]string
+	}
+	Steps []struct {
+		Uses string
+		With map[string]string
+		Env  map[string]string
+		Run  string
+	}
+}
+
+func readWorkflows(t *testing.T) map[string]workflow {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(".github", "workflows", "*.yml"))
+	out := map[string]workflow{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w workflow
+		if err := yaml.Unmarshal(raw, &w); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[filepath.Base(f)] = w
+	}
+	if len(out) != 3 {
+		t.Fatalf("workflows %v, want pull-request, deploy and drift", slices.Sorted(maps.Keys(out)))
+	}
+	return out
+}
+
+var pinnedAction = regexp.MustCompile(`^\s*(- )?uses: ([^\s@]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$`)
+
+// CICD-1, CICD-2: third-party actions pinned by commit SHA (with the version beside it);
+// no token rights by default, each job granted what it uses; AWS only through OIDC, with
+// the plan role for pull requests and drift and the deploy role for deploys; the jobs
+// that reach the clusters run on the environment's runner inside its VPC.
+func TestCICD1WorkflowPolicy(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(".github", "*", "*", "*.y*ml"))
+	more, _ := filepath.Glob(filepath.Join(".github", "workflows", "*.yml"))
+	for _, f := range append(files, more...) {
+		raw, _ := os.ReadFile(f)
+		for i, line := range strings.Split(string(raw), "\n") {
+			if strings.Contains(line, "uses:") && !strings.Contains(line, "uses: ./") && !pinnedAction.MatchString(line) {
+				t.Errorf("%s:%d: %q is not pinned by commit SHA with its version (uses: owner/repo@<sha> # vX.Y.Z)", f, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	bootstrap := config.DefaultBootstrap()
+	runners := map[string]bool{}
+	for _, name := range config.Names() {
+		env, _ := config.Lookup(name)
+		runners[env.RunnerProject()] = true
+	}
+	for file, w := range readWorkflows(t) {
+		if w.Permissions == nil || len(w.Permissions) != 0 {
+			t.Errorf("%s: top-level permissions %v, want {} (each job asks for its own)", file, w.Permissions)
+		}
+		for id, j := range w.Jobs {
+			if j.Permissions == nil {
+				t.Errorf("%s/%s: no permissions of its own", file, id)
+			}
+			for scope, level := range j.Permissions {
+				if level == "write" && !slices.Contains([]string{"id-token", "pull-requests", "issues"}, scope) {
+					t.Errorf("%s/%s: may write %s", file, id, scope)
+				}
+			}
+			role := ""
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+					role = s.With["role-to-assume"]
+					if s.With["aws-access-key-id"] != "" || s.With["aws-secret-access-key"] != "" {
+						t.Errorf("%s/%s: static AWS keys", file, id)
+					}
+				}
+			}
+			if role == "" {
+				continue
+			}
+			if j.Permissions["id-token"] != "write" {
+				t.Errorf("%s/%s: assumes %s without id-token: write", file, id, role)
+			}
+			wantRole := "${{ vars.CI_PLAN_ROLE_ARN }}"
+			if file == "deploy.yml" {
+				wantRole = "${{ vars.CI_DEPLOY_ROLE_ARN }}"
+			}
+			if role != wantRole {
+				t.Errorf("%s/%s: assumes %s, want %s", file, id, role, wantRole)
+			}
+			project := strings.TrimPrefix(strings.TrimSuffix(j.RunsOn, "-${{ github.run_id }}-${{ github.run_attempt }}"), "codebuild-")
+			if matrix := j.Strategy.Matrix["env"]; len(matrix) > 0 {
+				if !slices.Equal(matrix, config.Names()) || project != "smile5-${{ matrix.env }}-ci-runner" {
+					t.Errorf("%s/%s: runs on %q over %v, want every environment's runner", file, id, j.RunsOn, matrix)
+				}
+			} else if !runners[project] {
+				t.Errorf("%s/%s: runs on %q, not an environment's CI runner (config.Environment.RunnerProject)", file, id, j.RunsOn)
+			}
+		}
+	}
+
+	w := readWorkflows(t)
+	pr, deploy, drift := w["pull-request.yml"], w["deploy.yml"], w["drift.yml"]
+	if pr.On["pull_request"] == nil || pr.Concurrency == nil || !pr.Concurrency.CancelInProgress {
+		t.Errorf("pull-request.yml: on %v, concurrency %+v: a new push must cancel the last run", pr.On, pr.Concurrency)
+	}
+	push, _ := deploy.On["push"].(map[string]any)
+	if branches, _ := push["branches"].([]any); len(branches) != 1 || branches[0] != bootstrap.Branch {
+		t.Errorf("deploy.yml deploys on %v, want pushes to %s (the deploy role trusts that branch)", deploy.On, bootstrap.Branch)
+	}
+	staging, prod := deploy.Jobs["staging"], deploy.Jobs["prod"]
+	if prod.Environment != bootstrap.ProductionEnvironment || prod.Needs != "staging" || staging.Environment != "" {
+		t.Errorf("deploy.yml: prod in environment %q after %v, want %q after staging", prod.Environment, prod.Needs, bootstrap.ProductionEnvironment)
+	}
+	for id, j := range deploy.Jobs {
+		if j.Concurrency == nil || j.Concurrency.Group != "deploy-smile-"+id || j.Concurrency.CancelInProgress {
+			t.Errorf("deploy.yml/%s: concurrency %+v: one deploy of an environment at a time, never cancelled", id, j.Concurrency)
+		}
+		if last := j.Steps[len(j.Steps)-1].Run; last != "scripts/ci-deploy "+id {
+			t.Errorf("deploy.yml/%s: last step %q", id, last)
+		}
+	}
+	if drift.On["schedule"] == nil || !strings.Contains(readFile(t, "scripts/drift-check"), "-detailed-exitcode") {
+		t.Errorf("drift.yml: on %v: a scheduled plan with -detailed-exitcode", drift.On)
+	}
+	if j := drift.Jobs["drift"]; j.Permissions["issues"] != "write" {
+		t.Errorf("drift.yml: cannot open the drift issue")
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
