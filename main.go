@@ -7,12 +7,16 @@
 //	SMILE_EMULATOR_ENDPOINT  http://127.0.0.1:PORT to deploy to the local AWS emulator
 //	SMILE_EMULATOR_KUBE_DIR  with the emulator: the local Kubernetes API servers (host, token, ca.crt per cluster)
 //	SMILE_STATE_BUCKET       S3 bucket for remote state (CICD-3); unset keeps state in .state/
+//	SMILE_KUBE_AS_CALLER=1   the kubernetes and helm providers call the clusters as the caller (pull-request plans)
 package main
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -52,6 +56,9 @@ func run() error {
 			return err
 		}
 	}
+	if err := emulatorAnswers(deployment.EmulatorEndpoint); err != nil {
+		return err
+	}
 	app := cdktf.NewApp(nil)
 	if withBootstrap {
 		if _, err := stacks.NewBootstrap(app, bootstrap, config.Deployment{EmulatorEndpoint: deployment.EmulatorEndpoint}); err != nil {
@@ -82,4 +89,22 @@ func splitBootstrap(list string) (names string, bootstrap bool) {
 		rest = append(rest, n)
 	}
 	return strings.Join(rest, ","), bootstrap
+}
+
+// emulatorAnswers checks that something listens at the emulator endpoint before a stack
+// is built for it: a deploy against a closed port would only fail minutes later, resource
+// by resource. The endpoint's form is validated with the config.
+func emulatorAnswers(endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil // config.Load has already said what is wrong with it
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 2*time.Second)
+	if err != nil {
+		return fmt.Errorf("nothing answers at SMILE_EMULATOR_ENDPOINT=%s: start moto_server there, or let `make emulator` start one", endpoint)
+	}
+	return conn.Close()
 }

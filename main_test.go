@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -406,7 +407,9 @@ func TestBadConfigStopsSynth(t *testing.T) {
 			[]string{`unknown environment "qa"`, "dev, staging, prod"}},
 		{"emulator endpoint off the machine", []string{"SMILE_ENVIRONMENTS=dev", "SMILE_EMULATOR_ENDPOINT=http://10.0.0.5:4566"},
 			[]string{"Deployment.EmulatorEndpoint", "http://127.0.0.1:PORT"}},
-		{"invalid state bucket", []string{"SMILE_STATE_BUCKET=Not_A_Bucket"},
+		{"emulator endpoint not answering", []string{"SMILE_ENVIRONMENTS=dev", "SMILE_EMULATOR_ENDPOINT=http://127.0.0.1:" + closedPort(t), "SMILE_EMULATOR_KUBE_DIR=/nonexistent"},
+			[]string{"nothing answers at SMILE_EMULATOR_ENDPOINT=http://127.0.0.1:", "start moto_server there"}},
+		{"state bucket that is not a bucket name", []string{"SMILE_STATE_BUCKET=Not_A_Bucket"},
 			[]string{"Deployment.StateBucket", `"Not_A_Bucket" is not a valid S3 bucket name`}},
 		{"every problem at once", []string{"SMILE_ENVIRONMENTS=dev,qa", "SMILE_STATE_BUCKET=x"},
 			[]string{`unknown environment "qa"`, `environment "dev" has an invalid configuration`, "Deployment.StateBucket"}},
@@ -437,6 +440,18 @@ func TestBadConfigStopsSynth(t *testing.T) {
 }
 
 var binaryPath string
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return strconv.Itoa(port)
+}
 
 // runBinary builds the app once and runs it in dir with the given SMILE_* variables.
 func runBinary(t *testing.T, dir string, env ...string) ([]byte, error) {
