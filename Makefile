@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 
-.PHONY: help setup emulator emulator-bootstrap test synth diff snapshots scan bench clean
+.PHONY: help setup emulator drills emulator-bootstrap test synth diff snapshots scan bench clean
 
 help:
 	@cat help
@@ -14,7 +14,10 @@ setup: ## install the pinned tools and write the Terraform CLI config
 emulator: setup ## deploy smile-dev to the local AWS emulator, re-plan clean, destroy
 	scripts/emulator-deploy
 
-emulator-bootstrap: setup ## deploy smile-bootstrap to the emulator, prove its state bucket and lock, destroy
+drills: setup ## make emulator plus the drift drill (changes behind Terraform's back, found, repaired)
+	SMILE_DRILLS=1 scripts/emulator-deploy
+
+emulator-bootstrap: setup ## deploy smile-bootstrap to the emulator, its state bucket, lock and state drills, destroy
 	scripts/emulator-bootstrap
 
 test: setup ## the whole test suite

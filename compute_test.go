@@ -556,5 +556,13 @@ func TestEKSClusterSecurityGroups(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: cluster and bastion security group rules\n got %v\nwant %v", name, got, want)
 		}
+		// "Accepts nothing" is configuration, not an absence: a rule added behind
+		// Terraform's back shows as drift (the drift drill opens the bastion's to the internet).
+		for _, g := range []string{"bastion", "ci-runner", "redis-snapshot"} {
+			sg, _ := referring(s, "aws_security_group", "name", p+g)
+			if in, ok := sg.Attrs["ingress"].([]any); !ok || len(in) != 0 {
+				t.Errorf("%s: security group %s%s has ingress %v, want [] (sgrule.NoInbound)", name, p, g, sg.Attrs["ingress"])
+			}
+		}
 	}
 }

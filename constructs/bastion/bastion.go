@@ -69,6 +69,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
 		Tags: &map[string]*string{"Name": name("")},
 	})
+	sgrule.NoInbound(sg)
 	out := sgrule.TCP(sg.Id(), true, 443, "Session Manager, AWS APIs, package repositories and the cluster APIs")
 	out.Cidr = "0.0.0.0/0"
 	sgrule.New(c, "out-https", out)

@@ -62,6 +62,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
 		Tags: &map[string]*string{"Name": jsii.String(cfg.Name)},
 	})
+	sgrule.NoInbound(sg)
 	out := sgrule.TCP(sg.Id(), true, 443, "GitHub, AWS APIs, registries and the cluster APIs")
 	out.Cidr = "0.0.0.0/0"
 	sgrule.New(c, "out-https", out)

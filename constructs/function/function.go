@@ -94,6 +94,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
 		Tags: &map[string]*string{"Name": jsii.String(cfg.Name)},
 	})
+	sgrule.NoInbound(sg)
 	out := sgrule.TCP(sg.Id(), true, 443, "AWS APIs through the endpoints and the NAT gateways")
 	out.Cidr = "0.0.0.0/0"
 	sgrule.New(c, "sg-out-https", out)

@@ -5,6 +5,7 @@ package sgrule
 
 import (
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
@@ -54,4 +55,13 @@ func New(scope constructs.Construct, id string, r Rule) {
 		CidrIpv4: cidr, ReferencedSecurityGroupId: r.PeerGroupID, PrefixListId: r.PrefixListID,
 		Description: jsii.String(r.Description),
 	})
+}
+
+// NoInbound makes "no inbound rule" part of a group's configuration (ingress = []), for
+// groups that must never accept traffic. The group's own rules are otherwise separate
+// resources, and Terraform cannot see a rule it does not manage: with this, a rule added
+// behind its back (an SSH port opened to the internet) shows in every plan as drift and the
+// next deploy removes it. Only for groups with no separate ingress rule, which it would fight.
+func NoInbound(group cdktf.TerraformResource) {
+	group.AddOverride(jsii.String("ingress"), []any{})
 }
