@@ -30,6 +30,27 @@ type Plan struct {
 	ResourceDrift []struct {
 		Address string `json:"address"`
 	} `json:"resource_drift"`
+	// RelevantAttributes are what the planned changes depend on. Terraform's own output
+	// shows only the drift that touches them; refreshes report much more (computed values
+	// that moved, attributes a construct ignores), which is noise in a comment.
+	RelevantAttributes []struct {
+		Resource string `json:"resource"`
+	} `json:"relevant_attributes"`
+}
+
+// relevantDrift is the drift that matters to the plan, as Terraform's CLI shows it.
+func (p Plan) relevantDrift() []string {
+	relevant := map[string]bool{}
+	for _, r := range p.RelevantAttributes {
+		relevant[r.Resource] = true
+	}
+	var out []string
+	for _, d := range p.ResourceDrift {
+		if relevant[d.Address] {
+			out = append(out, d.Address)
+		}
+	}
+	return out
 }
 
 // Summary counts a plan's changes as Terraform's "Plan:" line does (a replacement is one
@@ -72,7 +93,7 @@ func Summarize(planJSON []byte) (Summary, error) {
 		}
 		s.Changed = append(s.Changed, symbol+" "+rc.Address)
 	}
-	s.Drifted = len(p.ResourceDrift)
+	s.Drifted = len(p.relevantDrift())
 	return s, nil
 }
 
@@ -90,7 +111,11 @@ func Section(stack string, planJSON []byte, base, head cost.Estimate) (string, e
 		fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy.\n", s.Add, s.Change, s.Destroy)
 	}
 	if s.Drifted > 0 {
-		fmt.Fprintf(&b, "\n:warning: %d resources changed outside Terraform since the last deploy (the plan puts them back).\n", s.Drifted)
+		noun := "resources"
+		if s.Drifted == 1 {
+			noun = "resource"
+		}
+		fmt.Fprintf(&b, "\n:warning: %d %s changed outside Terraform since the last deploy (the plan puts them back).\n", s.Drifted, noun)
 	}
 	if len(s.Changed) > 0 {
 		b.WriteString("\n<details><summary>Changed resources</summary>\n\n```diff\n")
@@ -136,10 +161,10 @@ func Drift(stack string, planJSON []byte) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Drift in `%s`\n\n", stack)
-	if len(p.ResourceDrift) > 0 {
+	if drifted := p.relevantDrift(); len(drifted) > 0 {
 		b.WriteString("Changed outside Terraform:\n\n")
-		for _, d := range p.ResourceDrift {
-			b.WriteString("- `" + d.Address + "`\n")
+		for _, address := range drifted {
+			b.WriteString("- `" + address + "`\n")
 		}
 		b.WriteString("\n")
 	}

@@ -15,7 +15,8 @@ const plan = `{"format_version": "1.2", "resource_changes": [
   {"address": "aws_instance.bastion", "change": {"actions": ["delete", "create"]}},
   {"address": "aws_s3_bucket.old", "change": {"actions": ["delete"]}},
   {"address": "data.aws_caller_identity.me", "change": {"actions": ["read"]}}
-], "resource_drift": [{"address": "aws_security_group.sg"}]}`
+], "resource_drift": [{"address": "aws_security_group.sg"}, {"address": "aws_eks_cluster.noise"}],
+  "relevant_attributes": [{"resource": "aws_security_group.sg", "attribute": ["ingress"]}]}`
 
 // CICD-1: the comment carries Terraform's own counts (a replacement adds and destroys),
 // the changed resources with its symbols, drift, and the cost difference.
@@ -28,7 +29,7 @@ func TestSection(t *testing.T) {
 	}
 	for _, want := range []string{
 		"### `smile-dev`", "Plan: 2 to add, 1 to change, 2 to destroy.",
-		"1 resources changed outside Terraform",
+		"1 resource changed outside Terraform",
 		"~ aws_lb_listener_rule.load-balancer_weighted-forward_1\n+ aws_kms_key.k\n-/+ aws_instance.bastion\n- aws_s3_bucket.old\n```",
 		"Monthly cost: 18.40 → 19.40 USD (+1.00)", "| `aws_kms_key.k` | key | 0.00 | 1.00 | +1.00 |",
 	} {
@@ -80,5 +81,9 @@ func TestDrift(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("drift report lacks %q:\n%s", want, got)
 		}
+	}
+	// Drift the plan does not depend on (a refreshed computed value) is not reported.
+	if strings.Contains(got, "aws_eks_cluster.noise") {
+		t.Errorf("drift report lists irrelevant drift:\n%s", got)
 	}
 }
