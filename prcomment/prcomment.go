@@ -29,25 +29,41 @@ type Plan struct {
 	} `json:"resource_changes"`
 	ResourceDrift []struct {
 		Address string `json:"address"`
+		Change  struct {
+			Before map[string]any `json:"before"`
+			After  map[string]any `json:"after"`
+		} `json:"change"`
 	} `json:"resource_drift"`
-	// RelevantAttributes are what the planned changes depend on. Terraform's own output
-	// shows only the drift that touches them; refreshes report much more (computed values
-	// that moved, attributes a construct ignores), which is noise in a comment.
+	// RelevantAttributes are the attributes the planned changes depend on. Terraform's own
+	// output shows only the drift that touches them; refreshes report much more (computed
+	// values that moved, attributes a construct ignores), which is noise in a comment.
 	RelevantAttributes []struct {
-		Resource string `json:"resource"`
+		Resource  string `json:"resource"`
+		Attribute []any  `json:"attribute"`
 	} `json:"relevant_attributes"`
 }
 
-// relevantDrift is the drift that matters to the plan, as Terraform's CLI shows it.
+// relevantDrift is the drift that matters to the plan, as Terraform's CLI shows it: a
+// resource changed outside Terraform in an attribute the planned changes depend on (a
+// resource gone counts as changed in all of them).
 func (p Plan) relevantDrift() []string {
-	relevant := map[string]bool{}
+	relevant := map[string][]string{}
 	for _, r := range p.RelevantAttributes {
-		relevant[r.Resource] = true
+		top := ""
+		if len(r.Attribute) > 0 {
+			top, _ = r.Attribute[0].(string)
+		}
+		relevant[r.Resource] = append(relevant[r.Resource], top)
 	}
 	var out []string
 	for _, d := range p.ResourceDrift {
-		if relevant[d.Address] {
-			out = append(out, d.Address)
+		for _, attr := range relevant[d.Address] {
+			before, _ := json.Marshal(d.Change.Before[attr])
+			after, _ := json.Marshal(d.Change.After[attr])
+			if attr == "" || d.Change.After == nil || d.Change.Before == nil || string(before) != string(after) {
+				out = append(out, d.Address)
+				break
+			}
 		}
 	}
 	return out
