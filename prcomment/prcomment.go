@@ -44,9 +44,15 @@ type Plan struct {
 }
 
 // relevantDrift is the drift that matters to the plan, as Terraform's CLI shows it: a
-// resource changed outside Terraform in an attribute the planned changes depend on (a
-// resource gone counts as changed in all of them).
+// resource changed outside Terraform that the plan changes back, or that changed in an
+// attribute the planned changes depend on (a resource gone counts as changed in all).
 func (p Plan) relevantDrift() []string {
+	planned := map[string]bool{}
+	for _, rc := range p.ResourceChanges {
+		if a := strings.Join(rc.Change.Actions, ","); a != "no-op" && a != "read" {
+			planned[rc.Address] = true
+		}
+	}
 	relevant := map[string][]string{}
 	for _, r := range p.RelevantAttributes {
 		top := ""
@@ -57,6 +63,10 @@ func (p Plan) relevantDrift() []string {
 	}
 	var out []string
 	for _, d := range p.ResourceDrift {
+		if planned[d.Address] {
+			out = append(out, d.Address)
+			continue
+		}
 		for _, attr := range relevant[d.Address] {
 			before, _ := json.Marshal(d.Change.Before[attr])
 			after, _ := json.Marshal(d.Change.After[attr])

@@ -18,7 +18,8 @@ const plan = `{"format_version": "1.2", "resource_changes": [
 ], "resource_drift": [
   {"address": "aws_security_group.sg", "change": {"before": {"arn": "sg", "ingress": []}, "after": {"arn": "sg", "ingress": [{"from_port": 22}]}}},
   {"address": "aws_lb_target_group.tg", "change": {"before": {"arn": "tg", "tags": null}, "after": {"arn": "tg", "tags": {}}}},
-  {"address": "aws_eks_cluster.noise", "change": {"before": {"version": "1"}, "after": {"version": "2"}}}],
+  {"address": "aws_eks_cluster.noise", "change": {"before": {"version": "1"}, "after": {"version": "2"}}},
+  {"address": "aws_instance.bastion", "change": {"before": {"ami": "a"}, "after": {"ami": "b"}}}],
   "relevant_attributes": [{"resource": "aws_security_group.sg", "attribute": ["ingress"]}, {"resource": "aws_lb_target_group.tg", "attribute": ["arn"]}]}`
 
 // CICD-1: the comment carries Terraform's own counts (a replacement adds and destroys),
@@ -32,7 +33,7 @@ func TestSection(t *testing.T) {
 	}
 	for _, want := range []string{
 		"### `smile-dev`", "Plan: 2 to add, 1 to change, 2 to destroy.",
-		"1 resource changed outside Terraform",
+		"2 resources changed outside Terraform",
 		"~ aws_lb_listener_rule.load-balancer_weighted-forward_1\n+ aws_kms_key.k\n-/+ aws_instance.bastion\n- aws_s3_bucket.old\n```",
 		"Monthly cost: 18.40 → 19.40 USD (+1.00)", "| `aws_kms_key.k` | key | 0.00 | 1.00 | +1.00 |",
 	} {
@@ -80,7 +81,7 @@ func TestDrift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"### Drift in `smile-prod`", "- `aws_security_group.sg`", "The next deploy would: 2 to add, 1 to change, 2 to destroy.", "~ aws_lb_listener_rule"} {
+	for _, want := range []string{"### Drift in `smile-prod`", "- `aws_security_group.sg`", "- `aws_instance.bastion`", "The next deploy would: 2 to add, 1 to change, 2 to destroy.", "~ aws_lb_listener_rule"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("drift report lacks %q:\n%s", want, got)
 		}
