@@ -24,7 +24,9 @@ type Plan struct {
 	ResourceChanges []struct {
 		Address string `json:"address"`
 		Change  struct {
-			Actions []string `json:"actions"`
+			Actions []string       `json:"actions"`
+			Before  map[string]any `json:"before"`
+			After   map[string]any `json:"after"`
 		} `json:"change"`
 	} `json:"resource_changes"`
 	ResourceDrift []struct {
@@ -43,14 +45,30 @@ type Plan struct {
 	} `json:"relevant_attributes"`
 }
 
+// changedKeys are the top-level attributes that differ between two states of a resource
+// (all of them when one side is absent).
+func changedKeys(before, after map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for _, side := range []map[string]any{before, after} {
+		for k := range side {
+			b, _ := json.Marshal(before[k])
+			a, _ := json.Marshal(after[k])
+			if before == nil || after == nil || string(b) != string(a) {
+				out[k] = true
+			}
+		}
+	}
+	return out
+}
+
 // relevantDrift is the drift that matters to the plan, as Terraform's CLI shows it: a
-// resource changed outside Terraform that the plan changes back, or that changed in an
-// attribute the planned changes depend on (a resource gone counts as changed in all).
+// resource changed outside Terraform in an attribute the plan sets back, or in one the
+// planned changes depend on (a resource gone counts as changed in all).
 func (p Plan) relevantDrift() []string {
-	planned := map[string]bool{}
+	planned := map[string]map[string]bool{}
 	for _, rc := range p.ResourceChanges {
 		if a := strings.Join(rc.Change.Actions, ","); a != "no-op" && a != "read" {
-			planned[rc.Address] = true
+			planned[rc.Address] = changedKeys(rc.Change.Before, rc.Change.After)
 		}
 	}
 	relevant := map[string][]string{}
@@ -63,7 +81,11 @@ func (p Plan) relevantDrift() []string {
 	}
 	var out []string
 	for _, d := range p.ResourceDrift {
-		if planned[d.Address] {
+		reverted := false
+		for k := range changedKeys(d.Change.Before, d.Change.After) {
+			reverted = reverted || planned[d.Address][k]
+		}
+		if reverted {
 			out = append(out, d.Address)
 			continue
 		}
@@ -141,7 +163,7 @@ func Section(stack string, planJSON []byte, base, head cost.Estimate) (string, e
 		if s.Drifted == 1 {
 			noun = "resource"
 		}
-		fmt.Fprintf(&b, "\n:warning: %d %s changed outside Terraform since the last deploy (the plan puts them back).\n", s.Drifted, noun)
+		fmt.Fprintf(&b, "\n:warning: %d %s changed outside Terraform since the last deploy; the plan sets them back.\n", s.Drifted, noun)
 	}
 	if len(s.Changed) > 0 {
 		b.WriteString("\n<details><summary>Changed resources</summary>\n\n```diff\n")
