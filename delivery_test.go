@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -13,8 +11,9 @@ import (
 
 // CICD-1, CICD-2, EKS-5: each environment's CI runner is a CodeBuild project in the private
 // subnets, taking the repository's queued workflow jobs through the GitHub connection; it
-// reaches the clusters' private API (and nothing reaches it), and its own role runs the
-// runner and nothing more: a job's AWS rights come from OIDC and the bootstrap's roles.
+// reaches the clusters' private API and nothing reaches it (TestEKSClusterSecurityGroups),
+// and its own role runs the runner and nothing more: a job's AWS rights come from OIDC and
+// the bootstrap's roles.
 func TestCICD1RunnerInsideTheVpc(t *testing.T) {
 	for name, s := range synthReal(t) {
 		env := envOf(name)
@@ -44,34 +43,10 @@ func TestCICD1RunnerInsideTheVpc(t *testing.T) {
 		if len(sgs) != 1 {
 			t.Fatalf("%s: runner security groups %v", name, sgs)
 		}
-		sg := s.byRef(t, sgs[0])
-		for _, rule := range s.resources("aws_vpc_security_group_ingress_rule") {
-			if rule.str("security_group_id") == sg.Ref("id") {
-				t.Errorf("%s: the runner accepts inbound traffic %v", name, rule.Attrs)
-			}
-		}
-		var egress []string
-		for _, rule := range s.resources("aws_vpc_security_group_egress_rule") {
-			if rule.str("security_group_id") == sg.Ref("id") {
-				egress = append(egress, fmt.Sprintf("%s/%d-%d", rule.str("ip_protocol"), rule.num("from_port"), rule.num("to_port")))
-			}
-		}
-		if !reflect.DeepEqual(egress, []string{"tcp/443-443"}) {
-			t.Errorf("%s: runner egress %v, want HTTPS only", name, egress)
-		}
-		// EKS-5: both clusters' control planes take HTTPS from the runner.
-		for _, purpose := range []string{"app", "data"} {
-			cluster := clusterOf(t, s, purpose)
-			controlPlane := toStrings(block(cluster, "vpc_config")["security_group_ids"])
-			found := false
-			for _, rule := range s.resources("aws_vpc_security_group_ingress_rule") {
-				if slices.Contains(controlPlane, rule.str("security_group_id")) && rule.str("referenced_security_group_id") == sg.Ref("id") && rule.num("from_port") == 443 {
-					found = true
-				}
-			}
-			if !found {
-				t.Errorf("%s: the %s cluster's API does not admit the runner", name, purpose)
-			}
+		// Its group's rules (none in, HTTPS out) and the control planes' rules admitting
+		// it are TestEKSClusterSecurityGroups's, which knows the group by this name.
+		if sg := s.byRef(t, sgs[0]); sg.str("name") != env.RunnerProject() {
+			t.Errorf("%s: runner in security group %s, want %s", name, sg.str("name"), env.RunnerProject())
 		}
 		webhook := s.single(t, "aws_codebuild_webhook")
 		groups, _ := webhook.Attrs["filter_group"].([]any)

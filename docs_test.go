@@ -10,8 +10,9 @@ import (
 	"github.com/smile/infra/cost"
 )
 
-// writeOrCompare keeps a generated document current: -update (make snapshots) rewrites
-// it, otherwise the test fails when it differs from what the current synth generates.
+// writeOrCompare keeps a generated file (a snapshot, a document) current: -update (make
+// snapshots) rewrites it, otherwise the test fails when it differs from what the current
+// synth generates.
 func writeOrCompare(t *testing.T, path string, got []byte) {
 	t.Helper()
 	if *update {
@@ -28,7 +29,7 @@ func writeOrCompare(t *testing.T, path string, got []byte) {
 		t.Fatalf("%v: generate it with `make snapshots`", err)
 	}
 	if string(got) != string(want) {
-		t.Errorf("%s is stale:\n%s\nRegenerate it with `make snapshots` and commit it.", path, firstDifference(string(want), string(got)))
+		t.Errorf("%s is stale:\n%s\nIf the change is intended, regenerate it with `make snapshots` and commit it.", path, firstDifference(string(want), string(got)))
 	}
 }
 

@@ -33,25 +33,7 @@ func TestSnapshots(t *testing.T) {
 	stacksByName["smile-bootstrap"] = synthBootstrapStack(t)
 	for _, name := range append(stackNames(), "smile-bootstrap") {
 		t.Run(name, func(t *testing.T) {
-			got := pretty(t, stacksByName[name].raw)
-			path := filepath.Join("testdata", name+".tf.json")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v: create the snapshot with `go test . -run TestSnapshots -update`", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from its snapshot %s:\n%s\nIf the change is intended, run `go test . -run TestSnapshots -update` and commit the snapshot.",
-					name, path, firstDifference(string(want), string(got)))
-			}
+			writeOrCompare(t, filepath.Join("testdata", name+".tf.json"), pretty(t, stacksByName[name].raw))
 		})
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/keypair"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ssmdocument"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -64,15 +63,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	name := func(suffix string) *string { return jsii.String(cfg.Name + suffix) }
 
 	// No inbound rule at all: Session Manager connections are opened by the agent, outwards.
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("sg"), &securitygroup.SecurityGroupConfig{
-		Name: name(""), Description: jsii.String("Bastion: no inbound; HTTPS out to Session Manager and the cluster APIs"),
-		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
-		Tags: &map[string]*string{"Name": name("")},
-	})
-	sgrule.NoInbound(sg)
-	out := sgrule.TCP(sg.Id(), true, 443, "Session Manager, AWS APIs, package repositories and the cluster APIs")
-	out.Cidr = "0.0.0.0/0"
-	sgrule.New(c, "out-https", out)
+	sg := sgrule.HTTPSOutOnly(c, "sg", "out-https", cfg.Name, "Bastion: no inbound; HTTPS out to Session Manager and the cluster APIs",
+		cfg.VpcID, "Session Manager, AWS APIs, package repositories and the cluster APIs")
 
 	logGroup := loggroup.New(c, "session-logs", loggroup.Config{Name: fmt.Sprintf("/%s/session-manager", cfg.Name), KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 

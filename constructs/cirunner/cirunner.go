@@ -12,7 +12,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/codebuildproject"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/codebuildwebhook"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/iampolicy"
@@ -57,15 +56,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 
 	// No inbound rule: the runner polls GitHub for its job. Out: HTTPS only (GitHub, the
 	// AWS APIs through the endpoints, the Go, npm and Terraform registries, the cluster APIs).
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("sg"), &securitygroup.SecurityGroupConfig{
-		Name: jsii.String(cfg.Name), Description: jsii.String("CI runner: no inbound; HTTPS out to GitHub, AWS and the cluster APIs"),
-		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
-		Tags: &map[string]*string{"Name": jsii.String(cfg.Name)},
-	})
-	sgrule.NoInbound(sg)
-	out := sgrule.TCP(sg.Id(), true, 443, "GitHub, AWS APIs, registries and the cluster APIs")
-	out.Cidr = "0.0.0.0/0"
-	sgrule.New(c, "out-https", out)
+	sg := sgrule.HTTPSOutOnly(c, "sg", "out-https", cfg.Name, "CI runner: no inbound; HTTPS out to GitHub, AWS and the cluster APIs",
+		cfg.VpcID, "GitHub, AWS APIs, registries and the cluster APIs")
 
 	logGroup := loggroup.New(c, "logs", loggroup.Config{Name: "/aws/codebuild/" + cfg.Name, KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 

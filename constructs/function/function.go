@@ -16,7 +16,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/smile/infra/config"
@@ -89,15 +88,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Queues: config.Queues{RetentionDays: 14, KmsDataKeyReuseSeconds: 300},
 	})
 
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("sg"), &securitygroup.SecurityGroupConfig{
-		Name: jsii.String(cfg.Name), Description: jsii.String("Lambda " + cfg.Name + ": no inbound; HTTPS out to AWS APIs"),
-		VpcId: cfg.VpcID, RevokeRulesOnDelete: jsii.Bool(true),
-		Tags: &map[string]*string{"Name": jsii.String(cfg.Name)},
-	})
-	sgrule.NoInbound(sg)
-	out := sgrule.TCP(sg.Id(), true, 443, "AWS APIs through the endpoints and the NAT gateways")
-	out.Cidr = "0.0.0.0/0"
-	sgrule.New(c, "sg-out-https", out)
+	sg := sgrule.HTTPSOutOnly(c, "sg", "sg-out-https", cfg.Name, "Lambda "+cfg.Name+": no inbound; HTTPS out to AWS APIs",
+		cfg.VpcID, "AWS APIs through the endpoints and the NAT gateways")
 
 	role, err := functionRole(c, cfg, logGroup.Arn(), dlq.Arn)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 )
@@ -64,4 +65,19 @@ func New(scope constructs.Construct, id string, r Rule) {
 // next deploy removes it. Only for groups with no separate ingress rule, which it would fight.
 func NoInbound(group cdktf.TerraformResource) {
 	group.AddOverride(jsii.String("ingress"), []any{})
+}
+
+// HTTPSOutOnly is a group that accepts nothing (NoInbound) and calls out on 443 only, to
+// anywhere: the bastion, the CI runner, the functions. groupID and ruleID are the logical
+// IDs of the group and of its one rule.
+func HTTPSOutOnly(scope constructs.Construct, groupID, ruleID, name, description string, vpcID *string, ruleDescription string) securitygroup.SecurityGroup {
+	sg := securitygroup.NewSecurityGroup(scope, jsii.String(groupID), &securitygroup.SecurityGroupConfig{
+		Name: jsii.String(name), Description: jsii.String(description), VpcId: vpcID, RevokeRulesOnDelete: jsii.Bool(true),
+		Tags: &map[string]*string{"Name": jsii.String(name)},
+	})
+	NoInbound(sg)
+	out := TCP(sg.Id(), true, 443, ruleDescription)
+	out.Cidr = "0.0.0.0/0"
+	New(scope, ruleID, out)
+	return sg
 }
