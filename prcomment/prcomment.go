@@ -21,21 +21,10 @@ const MaxListed = 60
 
 // Plan is the part of `terraform show -json <plan>` the comment reads.
 type Plan struct {
-	ResourceChanges []struct {
-		Address string `json:"address"`
-		Change  struct {
-			Actions []string       `json:"actions"`
-			Before  map[string]any `json:"before"`
-			After   map[string]any `json:"after"`
-		} `json:"change"`
-	} `json:"resource_changes"`
-	ResourceDrift []struct {
-		Address string `json:"address"`
-		Change  struct {
-			Before map[string]any `json:"before"`
-			After  map[string]any `json:"after"`
-		} `json:"change"`
-	} `json:"resource_drift"`
+	// ResourceChanges are what the plan does; ResourceDrift what the refresh found changed
+	// outside Terraform (no actions of its own).
+	ResourceChanges []ResourceChange `json:"resource_changes"`
+	ResourceDrift   []ResourceChange `json:"resource_drift"`
 	// RelevantAttributes are the attributes the planned changes depend on. Terraform's own
 	// output shows only the drift that touches them; refreshes report much more (computed
 	// values that moved, attributes a construct ignores), which is noise in a comment.
@@ -43,6 +32,17 @@ type Plan struct {
 		Resource  string `json:"resource"`
 		Attribute []any  `json:"attribute"`
 	} `json:"relevant_attributes"`
+}
+
+// ResourceChange is one resource's entry in a plan: its actions and its states before and
+// after (either absent when it is created or gone).
+type ResourceChange struct {
+	Address string `json:"address"`
+	Change  struct {
+		Actions []string       `json:"actions"`
+		Before  map[string]any `json:"before"`
+		After   map[string]any `json:"after"`
+	} `json:"change"`
 }
 
 // changedKeys are the top-level attributes that differ between two states of a resource
@@ -81,21 +81,17 @@ func (p Plan) relevantDrift() []string {
 	}
 	var out []string
 	for _, d := range p.ResourceDrift {
-		reverted := false
-		for k := range changedKeys(d.Change.Before, d.Change.After) {
-			reverted = reverted || planned[d.Address][k]
-		}
-		if reverted {
-			out = append(out, d.Address)
-			continue
+		drifted := changedKeys(d.Change.Before, d.Change.After)
+		gone := d.Change.Before == nil || d.Change.After == nil
+		matters := false
+		for k := range drifted {
+			matters = matters || planned[d.Address][k]
 		}
 		for _, attr := range relevant[d.Address] {
-			before, _ := json.Marshal(d.Change.Before[attr])
-			after, _ := json.Marshal(d.Change.After[attr])
-			if attr == "" || d.Change.After == nil || d.Change.Before == nil || string(before) != string(after) {
-				out = append(out, d.Address)
-				break
-			}
+			matters = matters || attr == "" || gone || drifted[attr]
+		}
+		if matters {
+			out = append(out, d.Address)
 		}
 	}
 	return out
@@ -106,7 +102,8 @@ func (p Plan) relevantDrift() []string {
 type Summary struct {
 	Add, Change, Destroy int
 	Changed              []string
-	Drifted              int
+	// Drifted are the resources changed outside Terraform that matter to the plan.
+	Drifted []string
 }
 
 // Summarize reads a plan.
@@ -141,7 +138,7 @@ func Summarize(planJSON []byte) (Summary, error) {
 		}
 		s.Changed = append(s.Changed, symbol+" "+rc.Address)
 	}
-	s.Drifted = len(p.relevantDrift())
+	s.Drifted = p.relevantDrift()
 	return s, nil
 }
 
@@ -158,12 +155,12 @@ func Section(stack string, planJSON []byte, base, head cost.Estimate) (string, e
 	} else {
 		fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy.\n", s.Add, s.Change, s.Destroy)
 	}
-	if s.Drifted > 0 {
+	if n := len(s.Drifted); n > 0 {
 		noun := "resources"
-		if s.Drifted == 1 {
+		if n == 1 {
 			noun = "resource"
 		}
-		fmt.Fprintf(&b, "\n:warning: %d %s changed outside Terraform since the last deploy; the plan sets them back.\n", s.Drifted, noun)
+		fmt.Fprintf(&b, "\n:warning: %d %s changed outside Terraform since the last deploy; the plan sets them back.\n", n, noun)
 	}
 	if len(s.Changed) > 0 {
 		b.WriteString("\n<details><summary>Changed resources</summary>\n\n```diff\n")
@@ -199,19 +196,15 @@ func Body(commit string, sections []string) string {
 // Drift is the drift check's report for the issue it opens: what changed outside Terraform
 // and what the plan would do to put it back.
 func Drift(stack string, planJSON []byte) (string, error) {
-	var p Plan
-	if err := json.Unmarshal(planJSON, &p); err != nil {
-		return "", fmt.Errorf("prcomment: %s: not a plan from `terraform show -json`: %w", stack, err)
-	}
 	s, err := Summarize(planJSON)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", stack, err)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Drift in `%s`\n\n", stack)
-	if drifted := p.relevantDrift(); len(drifted) > 0 {
+	if len(s.Drifted) > 0 {
 		b.WriteString("Changed outside Terraform:\n\n")
-		for _, address := range drifted {
+		for _, address := range s.Drifted {
 			b.WriteString("- `" + address + "`\n")
 		}
 		b.WriteString("\n")
