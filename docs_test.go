@@ -42,11 +42,7 @@ func TestDocsCostTable(t *testing.T) {
 	stacks := synthReal(t)
 	var estimates []cost.Estimate
 	for _, name := range stackNames() {
-		usage, err := cost.UsageOf(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := table.Estimate(name, stacks[name].raw, usage)
+		e, err := table.EstimateStack(name, stacks[name].raw)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -216,6 +216,15 @@ var usageOnly = []string{
 	"aws_codebuild_project",
 }
 
+// EstimateStack prices a synthesized stack with the usage usage.json assumes for it.
+func (t Table) EstimateStack(stack string, synthesized []byte) (Estimate, error) {
+	u, err := UsageOf(stack)
+	if err != nil {
+		return Estimate{}, err
+	}
+	return t.Estimate(stack, synthesized, u)
+}
+
 // Estimate prices a synthesized stack (its cdk.tf.json).
 func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, error) {
 	s, err := parse(synthesized)

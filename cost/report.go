@@ -3,6 +3,7 @@ package cost
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
@@ -117,7 +118,9 @@ func Diff(base, head Estimate) []Delta {
 	b, bw := sum(base)
 	h, hw := sum(head)
 	var out []Delta
-	for _, addr := range slices.Sorted(maps.Keys(mergeKeys(b, h))) {
+	both := maps.Clone(b)
+	maps.Copy(both, h)
+	for _, addr := range slices.Sorted(maps.Keys(both)) {
 		if Cents(b[addr]) == Cents(h[addr]) {
 			continue
 		}
@@ -128,7 +131,7 @@ func Diff(base, head Estimate) []Delta {
 		out = append(out, Delta{Address: addr, What: strings.Join(what, "; "), Base: b[addr], Head: h[addr]})
 	}
 	slices.SortStableFunc(out, func(x, y Delta) int {
-		dx, dy := abs(x.Head-x.Base), abs(y.Head-y.Base)
+		dx, dy := math.Abs(x.Head-x.Base), math.Abs(y.Head-y.Base)
 		switch {
 		case dx > dy:
 			return -1
@@ -138,24 +141,6 @@ func Diff(base, head Estimate) []Delta {
 		return 0
 	})
 	return out
-}
-
-func mergeKeys(a, b map[string]float64) map[string]bool {
-	out := map[string]bool{}
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // DiffMarkdown is the cost part of a pull request's comment for one stack.

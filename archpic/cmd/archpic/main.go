@@ -9,10 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/smile/infra/archpic"
+	"github.com/smile/infra/stackfile"
 )
 
 func main() {
@@ -29,17 +28,9 @@ func main() {
 }
 
 func run(path string, png bool) error {
-	file := path
-	if !strings.HasSuffix(path, ".json") {
-		file = filepath.Join(path, "cdk.tf.json")
-	}
-	raw, err := os.ReadFile(file)
+	name, raw, err := stackfile.Read(path)
 	if err != nil {
-		return fmt.Errorf("archpic: %w (run `make synth` first, or name a stack's cdk.tf.json)", err)
-	}
-	name := filepath.Base(filepath.Dir(file))
-	if base := filepath.Base(file); base != "cdk.tf.json" {
-		name = strings.TrimSuffix(base, ".tf.json")
+		return fmt.Errorf("archpic: %w", err)
 	}
 	g, err := archpic.Build(name, raw)
 	if err != nil {

@@ -11,10 +11,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/smile/infra/cost"
+	"github.com/smile/infra/stackfile"
 )
 
 func main() {
@@ -40,7 +39,11 @@ func run(diff bool, args []string) error {
 	}
 	var estimates []cost.Estimate
 	for _, arg := range args {
-		e, err := estimate(table, arg)
+		name, raw, err := stackfile.Read(arg)
+		if err != nil {
+			return fmt.Errorf("cost: %w", err)
+		}
+		e, err := table.EstimateStack(name, raw)
 		if err != nil {
 			return err
 		}
@@ -52,24 +55,4 @@ func run(diff bool, args []string) error {
 	}
 	fmt.Print(table.Markdown(estimates))
 	return nil
-}
-
-func estimate(table cost.Table, path string) (cost.Estimate, error) {
-	file := path
-	if !strings.HasSuffix(path, ".json") {
-		file = filepath.Join(path, "cdk.tf.json")
-	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return cost.Estimate{}, fmt.Errorf("cost: %w (run `make synth` first, or name a stack's cdk.tf.json)", err)
-	}
-	name := filepath.Base(filepath.Dir(file))
-	if base := filepath.Base(file); base != "cdk.tf.json" {
-		name = strings.TrimSuffix(base, ".tf.json")
-	}
-	usage, err := cost.UsageOf(name)
-	if err != nil {
-		return cost.Estimate{}, err
-	}
-	return table.Estimate(name, raw, usage)
 }

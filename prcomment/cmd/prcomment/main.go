@@ -45,15 +45,11 @@ func run(args []string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		usage, err := cost.UsageOf(stack)
+		base, err := table.EstimateStack(stack, files[1])
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("the base: %w", err)
 		}
-		base, err := table.Estimate(stack+" (base)", files[1], usage)
-		if err != nil {
-			return "", err
-		}
-		head, err := table.Estimate(stack, files[2], usage)
+		head, err := table.EstimateStack(stack, files[2])
 		if err != nil {
 			return "", err
 		}
