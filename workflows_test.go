@@ -104,7 +104,8 @@ func TestCICD1WorkflowPolicy(t *testing.T) {
 		env, _ := config.Lookup(name)
 		runners[env.RunnerProject()] = true
 	}
-	for file, w := range readWorkflows(t) {
+	workflows := readWorkflows(t)
+	for file, w := range workflows {
 		if w.Permissions == nil || len(w.Permissions) != 0 {
 			t.Errorf("%s: top-level permissions %v, want {} (each job asks for its own)", file, w.Permissions)
 		}
@@ -150,8 +151,7 @@ func TestCICD1WorkflowPolicy(t *testing.T) {
 		}
 	}
 
-	w := readWorkflows(t)
-	pr, deploy, drift := w["pull-request.yml"], w["deploy.yml"], w["drift.yml"]
+	pr, deploy, drift := workflows["pull-request.yml"], workflows["deploy.yml"], workflows["drift.yml"]
 	if pr.On["pull_request"] == nil || pr.Concurrency == nil || !pr.Concurrency.CancelInProgress {
 		t.Errorf("pull-request.yml: on %v, concurrency %+v: a new push must cancel the last run", pr.On, pr.Concurrency)
 	}
