@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Issue 11, bad input: wrong uses of the scripts and commands each end with one message
+// ENV-3 (and issue 11), bad input: wrong uses of the scripts and commands each end with one message
 // that names the problem and the fix, a non-zero exit and no stack trace. (The app's own
 // bad configs and environments are TestBadConfigStopsSynth's table.)
 func TestBadInputScriptsSayWhatToDo(t *testing.T) {

@@ -24,6 +24,7 @@ var small = `{"resource": {
   "aws_efs_file_system": {"fs": {` + meta("efs/fs") + `, "x": "${aws_s3_bucket.b.arn}"}}
 }}`
 
+// CICD-1: the architecture picture of docs/, grouped by tier with the edges that matter.
 func TestBuildGroupsByTierAndPrunesHubs(t *testing.T) {
 	g, err := Build("s", []byte(small))
 	if err != nil {

@@ -34,6 +34,7 @@ func testTable() Table {
 	}}
 }
 
+// CICD-1: the cost the pull-request comment and docs/cost.md report.
 func TestEstimateArithmetic(t *testing.T) {
 	e, err := testTable().Estimate("small", []byte(small), Usage{NatGB: 100, EndpointGB: 10, WAFRequestsMillion: 5})
 	if err != nil {
@@ -75,6 +76,7 @@ func TestEstimateArithmetic(t *testing.T) {
 	}
 }
 
+// CICD-1: the cost difference of a change, as the pull-request comment shows it.
 func TestDiffPricesAConfigChange(t *testing.T) {
 	table, u := testTable(), Usage{NatGB: 100}
 	base, err := table.Estimate("small", []byte(small), u)
