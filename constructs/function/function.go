@@ -189,8 +189,9 @@ type bundled struct {
 }
 
 // bundle builds a package once per process (every stack shares the zip) into
-// .build/<package>.zip under the module root; the build is reproducible, so the hash, and
-// with it `cdktf diff`, only changes when the code does.
+// .build/<package>.zip under the module root, and not at all when nothing it is built
+// from has changed since the last synth (build.Cached); the build is reproducible, so the
+// hash, and with it `cdktf diff`, only changes when the code does.
 func bundle(pkg string) (string, digest, error) {
 	bundlesMu.Lock()
 	defer bundlesMu.Unlock()
@@ -201,7 +202,7 @@ func bundle(pkg string) (string, digest, error) {
 	root, err := moduleRoot()
 	if err == nil {
 		b.zip = filepath.Join(root, ".build", filepath.Base(pkg)+".zip")
-		_, err = build.Zip(root, pkg, b.zip, Architecture)
+		_, _, err = build.Cached(root, pkg, b.zip, Architecture)
 	}
 	if err == nil {
 		var raw []byte

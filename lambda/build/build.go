@@ -23,6 +23,31 @@ import (
 // the archive.
 var ZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// buildFlags make the executable reproducible: no paths, VCS stamps, symbols or build ID.
+var buildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-tags", "lambda.norpc"}
+
+// buildEnv is the environment of a static linux/goarch build.
+func buildEnv(goarch string) []string {
+	return append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+}
+
+// checkArch rejects a GOARCH Lambda does not run.
+func checkArch(pkg, goarch string) error {
+	if goarch != "arm64" && goarch != "amd64" {
+		return fmt.Errorf("build %s: GOARCH %q is not a Lambda architecture (want arm64 or amd64)", pkg, goarch)
+	}
+	return nil
+}
+
+// lookGo finds the go command.
+func lookGo(pkg string) (string, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("build %s: the go command is not on PATH; install Go (https://go.dev/dl/, the version in go.mod or newer): %w", pkg, err)
+	}
+	return goBin, nil
+}
+
 // Zip builds pkg (a package path relative to moduleRoot, like
 // "./lambda/redis-snapshot") for linux/goarch as the provided.al2023 runtime's
 // "bootstrap" executable and writes a zip holding only that file to outZip.
@@ -33,12 +58,12 @@ var ZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // is replaced atomically, so a failed build leaves any previous zip intact
 // and never a partial one.
 func Zip(moduleRoot, pkg, outZip, goarch string) (sha256hex string, err error) {
-	if goarch != "arm64" && goarch != "amd64" {
-		return "", fmt.Errorf("build %s: GOARCH %q is not a Lambda architecture (want arm64 or amd64)", pkg, goarch)
+	if err := checkArch(pkg, goarch); err != nil {
+		return "", err
 	}
-	goBin, err := exec.LookPath("go")
+	goBin, err := lookGo(pkg)
 	if err != nil {
-		return "", fmt.Errorf("build %s: the go command is not on PATH; install Go (https://go.dev/dl/, the version in go.mod or newer): %w", pkg, err)
+		return "", err
 	}
 
 	tmp, err := os.MkdirTemp("", "lambda-build-")
@@ -48,16 +73,9 @@ func Zip(moduleRoot, pkg, outZip, goarch string) (sha256hex string, err error) {
 	defer os.RemoveAll(tmp)
 	bin := filepath.Join(tmp, "bootstrap")
 
-	cmd := exec.Command(goBin, "build",
-		"-trimpath",
-		"-buildvcs=false",
-		"-ldflags=-s -w -buildid=",
-		"-tags", "lambda.norpc",
-		"-o", bin,
-		pkg,
-	)
+	cmd := exec.Command(goBin, append(append([]string{"build"}, buildFlags...), "-o", bin, pkg)...)
 	cmd.Dir = moduleRoot
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+	cmd.Env = buildEnv(goarch)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s for linux/%s in %s: %w\n%s", pkg, goarch, moduleRoot, err, strings.TrimSpace(string(out)))
 	}

@@ -132,3 +132,98 @@ func TestZipWithoutGo(t *testing.T) {
 		t.Errorf("err = %v, want advice to install Go", err)
 	}
 }
+
+// tinyModule writes a module with one main package and returns its root.
+func tinyModule(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/fn\n\ngo 1.22\n")
+	write("fn/main.go", "package main\n\nimport \"example.com/fn/lib\"\n\nfunc main() { println(lib.Greeting) }\n")
+	write("lib/lib.go", body)
+	return dir
+}
+
+// The cache skips a build only while nothing the build reads has changed: a change in a
+// package the Lambda imports, the architecture, or a lost zip builds again (PERF: warm
+// synth skips the Lambda build).
+func TestCachedBuildsOnlyWhatChanged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	root := tinyModule(t, "package lib\n\nconst Greeting = \"one\"\n")
+	out := filepath.Join(root, ".build", "fn.zip")
+	step := func(what string, wantRebuilt bool) string {
+		t.Helper()
+		sum, rebuilt, err := Cached(root, "./fn", out, "arm64")
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if rebuilt != wantRebuilt {
+			t.Errorf("%s: rebuilt = %v, want %v", what, rebuilt, wantRebuilt)
+		}
+		if got, err := fileSHA256(out); err != nil || got != sum {
+			t.Errorf("%s: returned sha256 %s, the zip's is %s (%v)", what, sum, got, err)
+		}
+		return sum
+	}
+	first := step("first build", true)
+	if again := step("nothing changed", false); again != first {
+		t.Errorf("the cached zip's sha256 changed: %s -> %s", first, again)
+	}
+
+	if err := os.WriteFile(filepath.Join(root, "lib", "lib.go"), []byte("package lib\n\nconst Greeting = \"two\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if changed := step("an imported package changed", true); changed == first {
+		t.Error("the zip did not change with the code")
+	}
+	step("nothing changed since", false)
+
+	if err := os.Remove(out); err != nil {
+		t.Fatal(err)
+	}
+	step("the zip was deleted", true)
+
+	if _, rebuilt, err := Cached(root, "./fn", out, "amd64"); err != nil || !rebuilt {
+		t.Errorf("another architecture: rebuilt = %v, err = %v; want a build", rebuilt, err)
+	}
+}
+
+func TestCachedReportsABrokenPackage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	root := tinyModule(t, "package lib\n\nconst Greeting = \n")
+	out := filepath.Join(root, "fn.zip")
+	_, _, err := Cached(root, "./fn", out, "arm64")
+	if err == nil || !strings.Contains(err.Error(), "go build") || !strings.Contains(err.Error(), "lib.go") {
+		t.Fatalf("err = %v, want go build's message naming the broken file", err)
+	}
+	if _, err := os.Stat(out + ".inputs"); !os.IsNotExist(err) {
+		t.Errorf("a key was written for a failed build: %v", err)
+	}
+}
+
+// The real Lambda's key must compute: a key that fails falls back to building every time,
+// silently slower.
+func TestInputsKeyOfTheRedisSnapshotLambda(t *testing.T) {
+	goBin, err := lookGo("./lambda/redis-snapshot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := inputsKey(goBin, moduleRoot(t), "./lambda/redis-snapshot", "arm64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := inputsKey(goBin, moduleRoot(t), "./lambda/redis-snapshot", "amd64"); err != nil || a == b {
+		t.Errorf("the key does not depend on the architecture: %s, %s (%v)", a, b, err)
+	}
+}
