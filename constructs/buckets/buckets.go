@@ -135,15 +135,17 @@ func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *log
 		// S3-2: object lock can only be turned on when the bucket is created.
 		ObjectLockEnabled: jsii.Bool(purpose == Audit),
 	})
+	// Each attribute read is a round trip to the jsii runtime: read them once.
+	id, arn := bucket.Id(), bucket.Arn()
 	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: bucket.Id(), Rule: &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
+		Bucket: id, Rule: &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 	})
 	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public-access-block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket: bucket.Id(), BlockPublicAcls: jsii.Bool(true), BlockPublicPolicy: jsii.Bool(true),
+		Bucket: id, BlockPublicAcls: jsii.Bool(true), BlockPublicPolicy: jsii.Bool(true),
 		IgnorePublicAcls: jsii.Bool(true), RestrictPublicBuckets: jsii.Bool(true),
 	})
 	versioning := s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket: bucket.Id(), VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+		Bucket: id, VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
 	})
 
 	// RES-3: the data key, with S3 bucket keys so KMS is called per bucket and not per
@@ -161,33 +163,33 @@ func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *log
 		sse = &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: jsii.String("AES256")}
 	}
 	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
+		Bucket: id,
 		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
 			ApplyServerSideEncryptionByDefault: sse, BucketKeyEnabled: jsii.Bool(purpose != Logs),
 		}},
 	})
 
-	objects := jsii.String(fmt.Sprintf("%s/*", *bucket.Arn()))
-	statements := []iampolicy.Statement{iampolicy.DenyInsecureTransport([]string{"s3:*"}, bucket.Arn(), objects)}
+	objects := jsii.String(fmt.Sprintf("%s/*", *arn))
+	statements := []iampolicy.Statement{iampolicy.DenyInsecureTransport([]string{"s3:*"}, arn, objects)}
 	if purpose == Logs {
-		statements = append(statements, logDeliveryStatements(cfg, bucket.Arn())...)
+		statements = append(statements, logDeliveryStatements(cfg, arn)...)
 	}
 	doc := iampolicy.NewDoc(c, "policy-document", statements...)
 	policy := s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(), Policy: doc.JSON(),
+		Bucket: id, Policy: doc.JSON(),
 	})
 
 	if logs != nil {
 		// S3 refuses a logging target whose policy does not yet let it deliver.
 		s3bucketlogging.NewS3BucketLoggingA(c, jsii.String("access-logging"), &s3bucketlogging.S3BucketLoggingAConfig{
-			Bucket: bucket.Id(), TargetBucket: logs.bucket.Id(), TargetPrefix: jsii.String(AccessLogPrefix(cfg.Name(purpose))),
+			Bucket: id, TargetBucket: logs.bucket.Id(), TargetPrefix: jsii.String(AccessLogPrefix(cfg.Name(purpose))),
 			DependsOn: &[]cdktf.ITerraformDependable{logs.policy},
 		})
 	}
 
 	if purpose == Audit {
 		s3bucketobjectlockconfiguration.NewS3BucketObjectLockConfigurationA(c, jsii.String("object-lock"), &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationAConfig{
-			Bucket: bucket.Id(),
+			Bucket: id,
 			Rule: &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationRuleA{
 				DefaultRetention: &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationRuleDefaultRetentionA{
 					Mode: jsii.String(cfg.AuditObjectLockMode), Days: jsii.Number(float64(cfg.ArchiveRetentionDays)),
@@ -198,7 +200,7 @@ func newBucket(scope constructs.Construct, cfg Config, purpose string, logs *log
 	}
 
 	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, jsii.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket:    bucket.Id(),
+		Bucket:    id,
 		Rule:      LifecycleRules(cfg.Buckets, purpose),
 		DependsOn: &[]cdktf.ITerraformDependable{versioning},
 	})

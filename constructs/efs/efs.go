@@ -60,13 +60,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		ProvisionedThroughputInMibps: jsii.Number(float64(cfg.ProvisionedThroughputMiBps)),
 		Tags:                         &tags,
 	})
+	fsID, fsArn := fs.Id(), fs.Arn()
 	for i, subnet := range cfg.SubnetIDs {
 		efsmounttarget.NewEfsMountTarget(c, jsii.String(fmt.Sprintf("mount-target-%d", i)), &efsmounttarget.EfsMountTargetConfig{
-			FileSystemId: fs.Id(), SubnetId: subnet, SecurityGroups: &[]*string{cfg.SecurityGroupID},
+			FileSystemId: fsID, SubnetId: subnet, SecurityGroups: &[]*string{cfg.SecurityGroupID},
 		})
 	}
 	ap := efsaccesspoint.NewEfsAccessPoint(c, jsii.String("app-access-point"), &efsaccesspoint.EfsAccessPointConfig{
-		FileSystemId: fs.Id(),
+		FileSystemId: fsID,
 		PosixUser:    &efsaccesspoint.EfsAccessPointPosixUser{Uid: jsii.Number(AppUID), Gid: jsii.Number(AppGID)},
 		RootDirectory: &efsaccesspoint.EfsAccessPointRootDirectory{
 			Path: jsii.String("/smile"),
@@ -79,20 +80,20 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	// Clients mount and write through a mount target, over TLS only; nobody gets root.
 	mountTargetsOnly := iampolicy.Condition{Test: "Bool", Variable: "elasticfilesystem:AccessedViaMountTarget", Values: []*string{jsii.String("true")}}
 	efsfilesystempolicy.NewEfsFileSystemPolicy(c, jsii.String("policy"), &efsfilesystempolicy.EfsFileSystemPolicyConfig{
-		FileSystemId: fs.Id(),
+		FileSystemId: fsID,
 		Policy: iampolicy.Document(c, "policy-document",
-			iampolicy.DenyInsecureTransport([]string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"}, fs.Arn()),
+			iampolicy.DenyInsecureTransport([]string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"}, fsArn),
 			iampolicy.Statement{
 				Sid:        "MountThroughMountTargets",
 				Principals: []iampolicy.Principal{{Type: "AWS", Identifiers: []*string{jsii.String("*")}}},
 				Actions:    []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
-				Resources:  []*string{fs.Arn()},
+				Resources:  []*string{fsArn},
 				Conditions: []iampolicy.Condition{mountTargetsOnly},
 			}),
 	})
 	// EFS-1: EFS's own daily automatic backups, besides the AWS Backup plan (DR-1).
 	efsbackuppolicy.NewEfsBackupPolicy(c, jsii.String("backup-policy"), &efsbackuppolicy.EfsBackupPolicyConfig{
-		FileSystemId: fs.Id(), BackupPolicy: &efsbackuppolicy.EfsBackupPolicyBackupPolicy{Status: jsii.String("ENABLED")},
+		FileSystemId: fsID, BackupPolicy: &efsbackuppolicy.EfsBackupPolicyBackupPolicy{Status: jsii.String("ENABLED")},
 	})
-	return &Output{FileSystemID: fs.Id(), FileSystemArn: fs.Arn(), AccessPointID: ap.Id()}, nil
+	return &Output{FileSystemID: fsID, FileSystemArn: fsArn, AccessPointID: ap.Id()}, nil
 }

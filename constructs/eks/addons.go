@@ -4,7 +4,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaddon"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekscluster"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/smile/infra/config"
@@ -71,11 +70,11 @@ func addonRoles(scope constructs.Construct, cfg Config, oidc OIDC) (map[string]*
 }
 
 // installAddons installs the named add-ons at their configured versions.
-func installAddons(scope constructs.Construct, cfg Config, cluster ekscluster.EksCluster, roles map[string]*string, names []string, dependsOn []cdktf.ITerraformDependable) []cdktf.ITerraformDependable {
+func installAddons(scope constructs.Construct, cfg Config, clusterName *string, roles map[string]*string, names []string, dependsOn []cdktf.ITerraformDependable) []cdktf.ITerraformDependable {
 	var out []cdktf.ITerraformDependable
 	for _, name := range names {
 		out = append(out, eksaddon.NewEksAddon(scope, jsii.String(name+"-addon"), &eksaddon.EksAddonConfig{
-			ClusterName:           cluster.Name(),
+			ClusterName:           clusterName,
 			AddonName:             jsii.String(name),
 			AddonVersion:          jsii.String(cfg.Addons[name]),
 			ServiceAccountRoleArn: roles[name],

@@ -188,7 +188,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	})
 	out.OIDC = OIDC{ProviderArn: provider.Arn(), IssuerHost: cdktf.Fn_Replace(issuer, jsii.String("https://"), jsii.String(""))}
 
-	out.AdminAccess = accessEntries(c, cfg, cluster.Name())
+	out.AdminAccess = accessEntries(c, cfg, out.Name)
 
 	// EKS-6: the add-ons nodes need come first, then the node groups, then the rest.
 	roles, err := addonRoles(c, cfg, out.OIDC)
@@ -196,9 +196,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		return nil, err
 	}
 	out.AddonRoleArns = roles
-	networking := installAddons(c, cfg, cluster, roles, beforeNodes, nil)
+	networking := installAddons(c, cfg, out.Name, roles, beforeNodes, nil)
 	var groups []cdktf.ITerraformDependable
-	out.NodeRoleArn, groups, err = nodeGroups(c, cfg, cluster, nodeSG, networking)
+	out.NodeRoleArn, groups, err = nodeGroups(c, cfg, out.Name, nodeSG, networking)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			afterNodes = append(afterNodes, name)
 		}
 	}
-	addons := installAddons(c, cfg, cluster, roles, afterNodes, groups)
+	addons := installAddons(c, cfg, out.Name, roles, afterNodes, groups)
 	out.Nodes = append(append(append(out.Nodes, groups...), networking...), addons...)
 	return out, nil
 }

@@ -63,11 +63,12 @@ func NewIrsaRole(scope constructs.Construct, id string, cfg IrsaRoleConfig) (*Ir
 		Name:             jsii.String(cfg.Name),
 		AssumeRolePolicy: trust,
 	})
-	servicerole.AttachManagedPolicies(c, role.Name(), cfg.ManagedPolicyArns)
+	out := &IrsaRole{Arn: role.Arn(), Name: role.Name()}
+	servicerole.AttachManagedPolicies(c, out.Name, cfg.ManagedPolicyArns)
 	if len(cfg.Statements) > 0 {
 		iamrolepolicy.NewIamRolePolicy(c, jsii.String("inline"), &iamrolepolicy.IamRolePolicyConfig{
 			Name: jsii.String(cfg.Name), Role: role.Id(), Policy: iampolicy.Document(c, "inline-policy", cfg.Statements...),
 		})
 	}
-	return &IrsaRole{Arn: role.Arn(), Name: role.Name()}, nil
+	return out, nil
 }

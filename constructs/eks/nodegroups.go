@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksnodegroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -39,7 +38,7 @@ const (
 
 // nodeGroups creates the node role and one launch template and managed node group per
 // configured group. They wait for dependsOn (the add-ons nodes need to become ready).
-func nodeGroups(scope constructs.Construct, cfg Config, cluster ekscluster.EksCluster, nodeSG *string, dependsOn []cdktf.ITerraformDependable) (roleArn *string, groups []cdktf.ITerraformDependable, err error) {
+func nodeGroups(scope constructs.Construct, cfg Config, clusterName *string, nodeSG *string, dependsOn []cdktf.ITerraformDependable) (roleArn *string, groups []cdktf.ITerraformDependable, err error) {
 	role, err := iamrole.New(scope, "node-role", iamrole.Config{Name: cfg.Name + "-node", Service: "ec2.amazonaws.com", ManagedPolicyArns: NodeRolePolicies})
 	if err != nil {
 		return nil, nil, err
@@ -47,12 +46,12 @@ func nodeGroups(scope constructs.Construct, cfg Config, cluster ekscluster.EksCl
 	// Nodes join only with these policies, and must be gone before they are detached.
 	dependsOn = append(dependsOn, role.Policies...)
 	for _, g := range cfg.Cluster.ActiveNodeGroups() {
-		groups = append(groups, nodeGroup(scope, cfg, cluster, g, role.Arn, nodeSG, dependsOn))
+		groups = append(groups, nodeGroup(scope, cfg, clusterName, g, role.Arn, nodeSG, dependsOn))
 	}
 	return role.Arn, groups, nil
 }
 
-func nodeGroup(scope constructs.Construct, cfg Config, cluster ekscluster.EksCluster, g config.NodeGroup, roleArn, nodeSG *string, dependsOn []cdktf.ITerraformDependable) eksnodegroup.EksNodeGroup {
+func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g config.NodeGroup, roleArn, nodeSG *string, dependsOn []cdktf.ITerraformDependable) eksnodegroup.EksNodeGroup {
 	name := fmt.Sprintf("%s-%s", cfg.Name, g.Name)
 	tags := map[string]*string{"Name": jsii.String(name)}
 	for k, v := range cfg.InstanceTags {
@@ -108,7 +107,7 @@ func nodeGroup(scope constructs.Construct, cfg Config, cluster ekscluster.EksClu
 		taintsValue = &taints
 	}
 	return eksnodegroup.NewEksNodeGroup(scope, jsii.String(g.Name+"-node-group"), &eksnodegroup.EksNodeGroupConfig{
-		ClusterName:   cluster.Name(),
+		ClusterName:   clusterName,
 		NodeGroupName: jsii.String(name),
 		NodeRoleArn:   roleArn,
 		SubnetIds:     &cfg.SubnetIDs,

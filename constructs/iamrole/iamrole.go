@@ -58,10 +58,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Role, error) {
 	}
 	role := iamrole.NewIamRole(c, jsii.String("role"), roleConfig)
 	out := &Role{Arn: role.Arn(), Name: role.Name(), ID: role.Id()}
-	out.Policies = AttachManagedPolicies(c, role.Name(), cfg.ManagedPolicyArns)
+	out.Policies = AttachManagedPolicies(c, out.Name, cfg.ManagedPolicyArns)
 	if len(cfg.Statements) > 0 {
 		out.Policies = append(out.Policies, iamrolepolicy.NewIamRolePolicy(c, jsii.String("inline"), &iamrolepolicy.IamRolePolicyConfig{
-			Name: jsii.String(cfg.Name), Role: role.Id(), Policy: iampolicy.Document(c, "inline-policy", cfg.Statements...),
+			Name: jsii.String(cfg.Name), Role: out.ID, Policy: iampolicy.Document(c, "inline-policy", cfg.Statements...),
 		}))
 	}
 	return out, nil

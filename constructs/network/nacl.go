@@ -107,6 +107,7 @@ func newNetworkAcls(scope constructs.Construct, cfg Config, vpcID *string, net *
 			SubnetIds: &ids,
 			Tags:      &map[string]*string{"Name": jsii.String(cfg.Prefix + "-" + tier + "-nacl")},
 		})
+		aclID := acl.Id()
 		for _, r := range rules[tier] {
 			direction := "in"
 			if r.egress {
@@ -114,7 +115,7 @@ func newNetworkAcls(scope constructs.Construct, cfg Config, vpcID *string, net *
 			}
 			networkaclrule.NewNetworkAclRule(scope, jsii.String(fmt.Sprintf("%s-nacl-%s-%d", tier, direction, r.number)),
 				&networkaclrule.NetworkAclRuleConfig{
-					NetworkAclId: acl.Id(),
+					NetworkAclId: aclID,
 					Egress:       jsii.Bool(r.egress),
 					RuleNumber:   jsii.Number(float64(r.number)),
 					RuleAction:   jsii.String("allow"),

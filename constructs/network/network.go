@@ -66,10 +66,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		EnableDnsHostnames: jsii.Bool(true),
 		Tags:               name("vpc"),
 	})
-	out := &Output{VpcID: v.Id(), VpcCidr: cfg.VpcCidr}
+	vpcID := v.Id()
+	out := &Output{VpcID: vpcID, VpcCidr: cfg.VpcCidr}
 
 	igw := internetgateway.NewInternetGateway(c, jsii.String("igw"), &internetgateway.InternetGatewayConfig{
-		VpcId: v.Id(), Tags: name("igw"),
+		VpcId: vpcID, Tags: name("igw"),
 	})
 
 	// NET-2: three tiers, one subnet per zone. Logical IDs carry the zone letter, not an
@@ -97,7 +98,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 				tags[k] = jsii.String(val)
 			}
 			s := subnet.NewSubnet(c, jsii.String(fmt.Sprintf("%s-subnet-%s", t.key, suffix)), &subnet.SubnetConfig{
-				VpcId:            v.Id(),
+				VpcId:            vpcID,
 				CidrBlock:        jsii.String(t.cidrs[i]),
 				AvailabilityZone: jsii.String(zone),
 				// NET-2: nothing gets a public address by accident; only the ALB and NAT
@@ -111,14 +112,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 
 	// Public tier: one route table, default route to the internet gateway.
 	publicRT := routetable.NewRouteTable(c, jsii.String("public-rt"), &routetable.RouteTableConfig{
-		VpcId: v.Id(), Tags: name("public-rt"),
+		VpcId: vpcID, Tags: name("public-rt"),
 	})
+	publicRTID := publicRT.Id()
 	route.NewRoute(c, jsii.String("public-default-route"), &route.RouteConfig{
-		RouteTableId: publicRT.Id(), DestinationCidrBlock: jsii.String("0.0.0.0/0"), GatewayId: igw.Id(),
+		RouteTableId: publicRTID, DestinationCidrBlock: jsii.String("0.0.0.0/0"), GatewayId: igw.Id(),
 	})
 	for i, zone := range cfg.AvailabilityZones {
 		routetableassociation.NewRouteTableAssociation(c, jsii.String("public-rta-"+zoneSuffix(zone)),
-			&routetableassociation.RouteTableAssociationConfig{SubnetId: out.PublicSubnetIDs[i], RouteTableId: publicRT.Id()})
+			&routetableassociation.RouteTableAssociationConfig{SubnetId: out.PublicSubnetIDs[i], RouteTableId: publicRTID})
 	}
 
 	// NET-3: a NAT gateway per zone, so losing a zone never cuts the others off; dev may
@@ -145,32 +147,33 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	for i, zone := range cfg.AvailabilityZones {
 		suffix := zoneSuffix(zone)
 		rt := routetable.NewRouteTable(c, jsii.String("private-rt-"+suffix), &routetable.RouteTableConfig{
-			VpcId: v.Id(), Tags: name("private-rt-" + suffix),
+			VpcId: vpcID, Tags: name("private-rt-" + suffix),
 		})
+		rtID := rt.Id()
 		nat := out.NatGatewayIDs[min(i, len(out.NatGatewayIDs)-1)]
 		route.NewRoute(c, jsii.String("private-default-route-"+suffix), &route.RouteConfig{
-			RouteTableId: rt.Id(), DestinationCidrBlock: jsii.String("0.0.0.0/0"), NatGatewayId: nat,
+			RouteTableId: rtID, DestinationCidrBlock: jsii.String("0.0.0.0/0"), NatGatewayId: nat,
 		})
 		routetableassociation.NewRouteTableAssociation(c, jsii.String("private-rta-"+suffix),
-			&routetableassociation.RouteTableAssociationConfig{SubnetId: out.PrivateSubnetIDs[i], RouteTableId: rt.Id()})
-		out.PrivateRouteTableIDs = append(out.PrivateRouteTableIDs, rt.Id())
+			&routetableassociation.RouteTableAssociationConfig{SubnetId: out.PrivateSubnetIDs[i], RouteTableId: rtID})
+		out.PrivateRouteTableIDs = append(out.PrivateRouteTableIDs, rtID)
 	}
 
 	// Database tier: no route out of the VPC at all; AWS APIs are reached through the S3
 	// gateway endpoint and the interface endpoints.
 	databaseRT := routetable.NewRouteTable(c, jsii.String("database-rt"), &routetable.RouteTableConfig{
-		VpcId: v.Id(), Tags: name("database-rt"),
+		VpcId: vpcID, Tags: name("database-rt"),
 	})
+	out.DatabaseRouteTableIDs = []*string{databaseRT.Id()}
 	for i, zone := range cfg.AvailabilityZones {
 		routetableassociation.NewRouteTableAssociation(c, jsii.String("database-rta-"+zoneSuffix(zone)),
-			&routetableassociation.RouteTableAssociationConfig{SubnetId: out.DatabaseSubnetIDs[i], RouteTableId: databaseRT.Id()})
+			&routetableassociation.RouteTableAssociationConfig{SubnetId: out.DatabaseSubnetIDs[i], RouteTableId: out.DatabaseRouteTableIDs[0]})
 	}
-	out.DatabaseRouteTableIDs = []*string{databaseRT.Id()}
 
-	newNetworkAcls(c, cfg, v.Id(), out)
-	out.SecurityGroups = newSecurityGroups(c, cfg, v.Id())
-	newEndpoints(c, cfg, v.Id(), out)
-	out.FlowLogGroupName = newFlowLogs(c, cfg, v.Id())
+	newNetworkAcls(c, cfg, vpcID, out)
+	out.SecurityGroups = newSecurityGroups(c, cfg, vpcID)
+	newEndpoints(c, cfg, vpcID, out)
+	out.FlowLogGroupName = newFlowLogs(c, cfg, vpcID)
 	return out, nil
 }
 

@@ -88,24 +88,25 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Name: jsii.String(cfg.Name + "-alarms"), KmsMasterKeyId: cfg.TopicKeyArn,
 	})
 	alarmsOfThisAccount := fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", cfg.Region, *cfg.AccountID)
+	topicArn := topic.Arn()
 	snstopicpolicy.NewSnsTopicPolicy(c, jsii.String("topic-policy"), &snstopicpolicy.SnsTopicPolicyConfig{
-		Arn: topic.Arn(),
+		Arn: topicArn,
 		Policy: iampolicy.Document(c, "topic-policy-document", iampolicy.Statement{
 			Sid:        "AlarmsOfThisAccountPublish",
 			Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("cloudwatch.amazonaws.com")}}},
 			Actions:    []string{"sns:Publish"},
-			Resources:  []*string{topic.Arn()},
+			Resources:  []*string{topicArn},
 			Conditions: []iampolicy.Condition{{Test: "ArnLike", Variable: "aws:SourceArn", Values: []*string{jsii.String(alarmsOfThisAccount)}}},
-		}, iampolicy.DenyInsecureTransport([]string{"sns:Publish"}, topic.Arn())),
+		}, iampolicy.DenyInsecureTransport([]string{"sns:Publish"}, topicArn)),
 	})
 	for i, email := range cfg.Emails {
 		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String(fmt.Sprintf("email-%d", i)), &snstopicsubscription.SnsTopicSubscriptionConfig{
-			TopicArn: topic.Arn(), Protocol: jsii.String("email"), Endpoint: jsii.String(email),
+			TopicArn: topicArn, Protocol: jsii.String("email"), Endpoint: jsii.String(email),
 		})
 	}
 
-	out := &Output{TopicArn: topic.Arn(), AlarmArns: map[string]*string{}}
-	actions := &[]*string{topic.Arn()}
+	out := &Output{TopicArn: topicArn, AlarmArns: map[string]*string{}}
+	actions := &[]*string{topicArn}
 	var widgets []map[string]any
 	for i, a := range cfg.Alarms {
 		name := cfg.Name + "-" + a.ID
@@ -155,7 +156,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			"type": "metric", "width": 8, "height": 6, "x": (i % 3) * 8, "y": (i / 3) * 6,
 			"properties": map[string]any{
 				"title": a.Description, "region": cfg.Region, "view": "timeSeries",
-				"annotations": map[string]any{"alarms": []string{*alarm.Arn()}},
+				"annotations": map[string]any{"alarms": []string{*out.AlarmArns[a.ID]}},
 			},
 		})
 	}

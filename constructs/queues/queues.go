@@ -83,9 +83,10 @@ func NewQueue(scope constructs.Construct, id string, cfg QueueConfig) Queue {
 		})
 	}
 	queue := sqsqueue.NewSqsQueue(scope, jsii.String(id), q)
+	out := Queue{Name: queue.Name(), Arn: queue.Arn(), URL: queue.Url()}
 	sqsqueuepolicy.NewSqsQueuePolicy(scope, jsii.String(id+"-policy"), &sqsqueuepolicy.SqsQueuePolicyConfig{
-		QueueUrl: queue.Url(),
-		Policy:   iampolicy.Document(scope, id+"-policy-document", iampolicy.DenyInsecureTransport([]string{"sqs:*"}, queue.Arn())),
+		QueueUrl: out.URL,
+		Policy:   iampolicy.Document(scope, id+"-policy-document", iampolicy.DenyInsecureTransport([]string{"sqs:*"}, out.Arn)),
 	})
-	return Queue{Name: queue.Name(), Arn: queue.Arn(), URL: queue.Url()}
+	return out
 }

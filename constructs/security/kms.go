@@ -112,12 +112,13 @@ func NewKey(scope constructs.Construct, id string, cfg KeyConfig) (*KeyOutput, e
 		Policy:               policy,
 		Tags:                 &map[string]*string{"Name": jsii.String(cfg.Name)},
 	})
+	keyID := key.KeyId()
 	alias := "alias/" + cfg.Name
 	kmsalias.NewKmsAlias(c, jsii.String("alias"), &kmsalias.KmsAliasConfig{
 		Name:        jsii.String(alias),
-		TargetKeyId: key.KeyId(),
+		TargetKeyId: keyID,
 	})
-	return &KeyOutput{Arn: key.Arn(), ID: key.KeyId(), AliasName: alias}, nil
+	return &KeyOutput{Arn: key.Arn(), ID: keyID, AliasName: alias}, nil
 }
 
 // sidSuffix turns "logs.ap-southeast-3.amazonaws.com" into "Logs": statement IDs allow
