@@ -35,6 +35,8 @@ func TestBadInputScriptsSayWhatToDo(t *testing.T) {
 			"SMILE_EMULATOR_ENDPOINT and SMILE_EMULATOR_KUBE_DIR are not set: run it through make emulator"},
 		{"cost of a stack without usage assumptions", []string{"go", "run", "./cost/cmd/cost", "testdata/smile-bootstrap.tf.json"}, nil,
 			`usage.json has no usage for stack "smile-bootstrap": add its monthly traffic there`},
+		{"synth into a directory that cannot be made", []string{"go", "run", "."}, []string{"SMILE_ENVIRONMENTS=dev", "CDKTF_OUTDIR=go.mod/out"},
+			"CDKTF_OUTDIR=go.mod/out cannot be created"},
 		{"a picture of something that is not a stack", []string{"go", "run", "./archpic/cmd/archpic", "go.mod"}, nil,
 			"run `make synth` first, or name a stack's cdk.tf.json"},
 	}

@@ -59,6 +59,12 @@ func run() error {
 	if err := emulatorAnswers(deployment.EmulatorEndpoint); err != nil {
 		return err
 	}
+	// The jsii runtime panics with its own trace when the output directory cannot be made.
+	if dir := os.Getenv("CDKTF_OUTDIR"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("CDKTF_OUTDIR=%s cannot be created (%v): point it at a writable directory, or unset it to write cdktf.out", dir, err)
+		}
+	}
 	app := cdktf.NewApp(nil)
 	if withBootstrap {
 		if _, err := stacks.NewBootstrap(app, bootstrap, config.Deployment{EmulatorEndpoint: deployment.EmulatorEndpoint}); err != nil {
