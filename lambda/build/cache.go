@@ -50,6 +50,10 @@ func Cached(moduleRoot, pkg, outZip, goarch string) (sha256hex string, rebuilt b
 	return sum, true, nil
 }
 
+// zipFormat names the archive writeZip makes; change it with writeZip's output (entry name,
+// mode, time, compression), so zips cached before the change are not taken for new ones.
+const zipFormat = "bootstrap 0755 1980-01-01 deflate-9"
+
 // listFormat prints, per package the build reads, what identifies its content.
 const listFormat = `{{.ImportPath}}|{{.Standard}}|{{with .Module}}{{.Path}}@{{.Version}}{{end}}|{{with .Module}}{{.Main}}{{end}}|{{with .Module}}{{if .Replace}}replaced{{end}}{{end}}|{{.Dir}}|{{join .GoFiles ","}}|{{join .EmbedFiles ","}}`
 
@@ -68,7 +72,7 @@ func inputsKey(goBin, moduleRoot, pkg, goarch string) (string, error) {
 		return out, nil
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "flags %q\ngoarch %s\n", buildFlags, goarch)
+	fmt.Fprintf(h, "zip %s\nflags %q\ngoarch %s\n", zipFormat, buildFlags, goarch)
 	toolchain, err := run("env", "GOVERSION", "GOFLAGS", "GOEXPERIMENT", "GOARM64", "GOAMD64", "GOROOT")
 	if err != nil {
 		return "", err
