@@ -5,8 +5,8 @@
 package function
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -202,17 +202,24 @@ func bundle(pkg string) (string, digest, error) {
 	root, err := moduleRoot()
 	if err == nil {
 		b.zip = filepath.Join(root, ".build", filepath.Base(pkg)+".zip")
-		_, _, err = build.Cached(root, pkg, b.zip, Architecture)
-	}
-	if err == nil {
-		var raw []byte
-		raw, err = os.ReadFile(b.zip)
-		sum := sha256.Sum256(raw)
-		b.hash = digest{hex: fmt.Sprintf("%x", sum), base64: base64.StdEncoding.EncodeToString(sum[:])}
+		var sum string
+		sum, _, err = build.Cached(root, pkg, b.zip, Architecture)
+		if err == nil {
+			b.hash, err = digestOf(sum)
+		}
 	}
 	b.err = err
 	bundles[pkg] = b
 	return b.zip, b.hash, b.err
+}
+
+// digestOf gives a zip's hex SHA-256 (as build.Cached returns it) both ways Terraform wants it.
+func digestOf(sha256hex string) (digest, error) {
+	raw, err := hex.DecodeString(sha256hex)
+	if err != nil {
+		return digest{}, fmt.Errorf("zip hash %q: %w", sha256hex, err)
+	}
+	return digest{hex: sha256hex, base64: base64.StdEncoding.EncodeToString(raw)}, nil
 }
 
 // moduleRoot is the directory of go.mod above the working directory.

@@ -65,7 +65,11 @@ func Zip(moduleRoot, pkg, outZip, goarch string) (sha256hex string, err error) {
 	if err != nil {
 		return "", err
 	}
+	return zipWith(goBin, moduleRoot, pkg, outZip, goarch)
+}
 
+// zipWith is Zip once the architecture is checked and goBin found.
+func zipWith(goBin, moduleRoot, pkg, outZip, goarch string) (string, error) {
 	tmp, err := os.MkdirTemp("", "lambda-build-")
 	if err != nil {
 		return "", fmt.Errorf("build %s: %w", pkg, err)
@@ -80,22 +84,24 @@ func Zip(moduleRoot, pkg, outZip, goarch string) (sha256hex string, err error) {
 		return "", fmt.Errorf("go build %s for linux/%s in %s: %w\n%s", pkg, goarch, moduleRoot, err, strings.TrimSpace(string(out)))
 	}
 
-	sum, err := writeZipAtomic(outZip, bin)
-	if err != nil {
+	h := sha256.New()
+	if err := replaceFile(outZip, func(w io.Writer) error { return writeZip(io.MultiWriter(w, h), bin) }); err != nil {
 		return "", fmt.Errorf("zip %s into %s: %w", pkg, outZip, err)
 	}
-	return sum, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// writeZipAtomic writes the zip next to outZip and renames it into place.
-func writeZipAtomic(outZip, bin string) (sum string, err error) {
-	dir := filepath.Dir(outZip)
+// replaceFile writes path's new content through write into a file beside it (mode 0644,
+// synced) and renames it into place, so path is never partial and a failed write leaves
+// the old content and no temporary file.
+func replaceFile(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(outZip)+".*.tmp")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -103,24 +109,19 @@ func writeZipAtomic(outZip, bin string) (sum string, err error) {
 			os.Remove(f.Name())
 		}
 	}()
-
-	h := sha256.New()
-	if err := writeZip(io.MultiWriter(f, h), bin); err != nil {
-		return "", err
+	if err := write(f); err != nil {
+		return err
 	}
 	if err := f.Chmod(0o644); err != nil {
-		return "", err
+		return err
 	}
 	if err := f.Sync(); err != nil {
-		return "", err
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return "", err
+		return err
 	}
-	if err := os.Rename(f.Name(), outZip); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return os.Rename(f.Name(), path)
 }
 
 // writeZip writes a zip whose only entry is bin, stored as "bootstrap".

@@ -39,13 +39,13 @@ func Cached(moduleRoot, pkg, outZip, goarch string) (sha256hex string, rebuilt b
 			}
 		}
 	}
-	sum, err := Zip(moduleRoot, pkg, outZip, goarch)
+	sum, err := zipWith(goBin, moduleRoot, pkg, outZip, goarch)
 	if err != nil {
 		return "", true, err
 	}
 	if keyErr == nil {
 		// Without the key file the next synth builds again; that is slower, not wrong.
-		_ = writeFileAtomic(outZip+".inputs", []byte(key))
+		_ = replaceFile(outZip+".inputs", func(w io.Writer) error { _, err := io.WriteString(w, key); return err })
 	}
 	return sum, true, nil
 }
@@ -137,26 +137,4 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// writeFileAtomic replaces path with data, never leaving a partial file.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }
