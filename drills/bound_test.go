@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -42,17 +41,19 @@ func TestRunStopsADrillAtItsLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
-	// The helper may linger as a zombie of an exited parent for a moment; it must not run.
-	deadline := time.Now().Add(5 * time.Second)
-	for syscall.Kill(pid, 0) == nil && time.Now().Before(deadline) {
-		if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && strings.Contains(string(stat), ") Z ") {
-			break
-		}
+	for deadline := time.Now().Add(5 * time.Second); running(pid) && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && !strings.Contains(string(stat), ") Z ") {
-		t.Errorf("the drill's helper (pid %d) still runs: %s", pid, stat)
+	if running(pid) {
+		t.Errorf("the drill's helper (pid %d) still runs", pid)
 	}
+}
+
+// running reports whether pid is a live process: not gone, and not a zombie (an exited
+// helper of an exited parent lingers as one for a moment).
+func running(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return err == nil && !strings.Contains(string(stat), ") Z ")
 }
 
 // A drill that fails reports its failure; one that passes, none.

@@ -9,14 +9,18 @@ import (
 	"time"
 )
 
-// The repository root, where the scripts run.
-func root(t *testing.T) string {
+// drill runs one of the emulator scripts from the repository root within limit.
+func drill(t *testing.T, script string, env []string, limit time.Duration, logs string) {
 	t.Helper()
-	dir, err := filepath.Abs("..")
+	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
+	start := time.Now()
+	if err := Run(root, script, env, os.Stdout, limit); err != nil {
+		t.Fatalf("%v (logs in %s)", err, logs)
+	}
+	t.Logf("passed in %s", time.Since(start).Round(time.Second))
 }
 
 // Idempotence and clean teardown, and drift (issue 11): smile-dev deployed to moto, a
@@ -24,11 +28,7 @@ func root(t *testing.T) string {
 // found by the drift check (exit 2) and repaired by one deploy (exit 0), destroyed, and
 // nothing left in the emulator, asked through the AWS APIs (scripts/emulator-deploy).
 func TestDrillRoundTripDriftAndTeardown(t *testing.T) {
-	start := time.Now()
-	if err := Run(root(t), "scripts/emulator-deploy", []string{"SMILE_DRILLS=1"}, os.Stdout, 30*time.Minute); err != nil {
-		t.Fatalf("%v (logs in .emulator/)", err)
-	}
-	t.Logf("passed in %s", time.Since(start).Round(time.Second))
+	drill(t, "scripts/emulator-deploy", []string{"SMILE_DRILLS=1"}, 30*time.Minute, ".emulator/")
 }
 
 // Locking and interrupted deploys (issue 11, CICD-3): the bootstrap stack deployed to moto,
@@ -37,9 +37,5 @@ func TestDrillRoundTripDriftAndTeardown(t *testing.T) {
 // SIGKILL part-way, each run again to convergence (the stale lock released with the
 // documented force-unlock), destroyed (scripts/emulator-bootstrap).
 func TestDrillStateLockingAndInterruptedDeploys(t *testing.T) {
-	start := time.Now()
-	if err := Run(root(t), "scripts/emulator-bootstrap", nil, os.Stdout, 15*time.Minute); err != nil {
-		t.Fatalf("%v (logs in .emulator/bootstrap/)", err)
-	}
-	t.Logf("passed in %s", time.Since(start).Round(time.Second))
+	drill(t, "scripts/emulator-bootstrap", nil, 15*time.Minute, ".emulator/bootstrap/")
 }
