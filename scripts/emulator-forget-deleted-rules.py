@@ -77,10 +77,10 @@ def main():
     state = json.loads(subprocess.run(["terraform", "show", "-json"], cwd=stack_dir, check=True,
                                       capture_output=True, text=True).stdout)
     resources = state.get("values", {}).get("root_module", {}).get("resources", [])
-    kinds = {"aws_network_acl_rule": (nacls, nacl_entry_gone),
-             "aws_vpc_security_group_ingress_rule": (sg_rules, sg_rule_gone),
-             "aws_vpc_security_group_egress_rule": (sg_rules, sg_rule_gone)}
-    in_state = {r["values"]["id"]: r for r in resources if r["type"] in kinds}
+    gone_check = {"aws_network_acl_rule": nacl_entry_gone,
+                  "aws_vpc_security_group_ingress_rule": sg_rule_gone,
+                  "aws_vpc_security_group_egress_rule": sg_rule_gone}
+    in_state = {r["values"]["id"]: r for r in resources if r["type"] in gone_check}
     ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="ap-southeast-3",
                        aws_access_key_id="test", aws_secret_access_key="test")
     for rule_id in sorted(nacls | sg_rules):
@@ -88,8 +88,7 @@ def main():
         if rule is None:
             print(f"{rule_id}: not in the state")
             return 1
-        ids, gone = kinds[rule["type"]]
-        if rule_id not in ids or not gone(ec2, rule["values"]):
+        if not gone_check[rule["type"]](ec2, rule["values"]):
             print(f"{rule['address']}: the rule still exists in the emulator; not forgetting it")
             return 1
         subprocess.run(["terraform", "state", "rm", rule["address"]], cwd=stack_dir, check=True, capture_output=True)
