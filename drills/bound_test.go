@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// A drill over its time is stopped: its trap runs (it would destroy and stop the
+// Issue 11: a drill over its time is stopped: its trap runs (it would destroy and stop the
 // emulator), and nothing it started is left running.
 func TestRunStopsADrillAtItsLimit(t *testing.T) {
 	dir := t.TempDir()
@@ -56,7 +56,7 @@ func running(pid int) bool {
 	return err == nil && !strings.Contains(string(stat), ") Z ")
 }
 
-// A drill that fails reports its failure; one that passes, none.
+// Issue 11: a drill that fails reports its failure; one that passes, none.
 func TestRunReportsTheDrillsResult(t *testing.T) {
 	dir := t.TempDir()
 	for name, code := range map[string]string{"pass": "exit 0", "fail": "echo broken >&2; exit 3"} {

@@ -23,7 +23,7 @@ func drill(t *testing.T, script string, env []string, limit time.Duration, logs 
 	t.Logf("passed in %s", time.Since(start).Round(time.Second))
 }
 
-// Idempotence and clean teardown, and drift (issue 11): smile-dev deployed to moto, a
+// Idempotence and clean teardown, and drift (issue 11; CICD-2: the drift check): smile-dev deployed to moto, a
 // second plan with no changes, the pull-request flow, four changes behind Terraform's back
 // found by the drift check (exit 2) and repaired by one deploy (exit 0), destroyed, and
 // nothing left in the emulator, asked through the AWS APIs (scripts/emulator-deploy).

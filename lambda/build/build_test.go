@@ -151,9 +151,9 @@ func tinyModule(t *testing.T, body string) string {
 	return dir
 }
 
-// The cache skips a build only while nothing the build reads has changed: a change in a
-// package the Lambda imports, the architecture, or a lost zip builds again (PERF: warm
-// synth skips the Lambda build).
+// CMP-3, issue 11: a warm synth skips the Lambda's build, but only while nothing the build
+// reads has changed: a change in a package the Lambda imports, the architecture, or a lost
+// zip builds again.
 func TestCachedBuildsOnlyWhatChanged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go build")
@@ -197,6 +197,7 @@ func TestCachedBuildsOnlyWhatChanged(t *testing.T) {
 	}
 }
 
+// CMP-3: a package that does not compile is reported, and no key is kept for it.
 func TestCachedReportsABrokenPackage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go build")
@@ -212,8 +213,8 @@ func TestCachedReportsABrokenPackage(t *testing.T) {
 	}
 }
 
-// The real Lambda's key must compute: a key that fails falls back to building every time,
-// silently slower.
+// CMP-3: the real Lambda's key must compute: a key that fails falls back to building
+// every time, silently slower.
 func TestInputsKeyOfTheRedisSnapshotLambda(t *testing.T) {
 	goBin, err := lookGo("./lambda/redis-snapshot")
 	if err != nil {
