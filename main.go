@@ -65,6 +65,9 @@ func run() error {
 			return fmt.Errorf("CDKTF_OUTDIR=%s cannot be created (%v): point it at a writable directory, or unset it to write cdktf.out", dir, err)
 		}
 	}
+	if len(envs) > 0 {
+		stacks.Prepare()
+	}
 	app := cdktf.NewApp(nil)
 	if withBootstrap {
 		if _, err := stacks.NewBootstrap(app, bootstrap, config.Deployment{EmulatorEndpoint: deployment.EmulatorEndpoint}); err != nil {

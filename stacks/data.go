@@ -89,6 +89,14 @@ func (b *builder) data(net *network.Output, k *keys) *data {
 	return d
 }
 
+// redisSnapshotPackage is the snapshot function's source (lambda/redis-snapshot).
+const redisSnapshotPackage = "./lambda/redis-snapshot"
+
+// Prepare starts building the stacks' Lambda functions in the background (function.Prepare):
+// called before the first stack, the build, or the check that nothing changed, overlaps the
+// jsii runtime's loading of the provider bindings instead of waiting for the data tier.
+func Prepare() { function.Prepare(redisSnapshotPackage) }
+
 // redisSnapshots runs the snapshot function every 6 hours: ElastiCache snapshots only
 // daily by itself (CACHE-3, CMP-3).
 func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) *function.Output {
@@ -98,7 +106,7 @@ func (b *builder) redisSnapshots(net *network.Output, k *keys, c *cache.Output) 
 	snapshots := jsii.String(fmt.Sprintf("arn:aws:elasticache:%s:%s:snapshot:%s-*", env.Region, *k.accountID, name))
 	fn, err := function.New(b.stack, "redis-snapshot", function.Config{
 		Name: name, Description: "Snapshots the Redis replication group and prunes its old snapshots (CACHE-3)",
-		Package: "./lambda/redis-snapshot", Region: env.Region, AccountID: k.accountID,
+		Package: redisSnapshotPackage, Region: env.Region, AccountID: k.accountID,
 		VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs,
 		DataKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, LambdaKeyArn: k.lambda.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
 		Environment: map[string]*string{

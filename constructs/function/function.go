@@ -178,39 +178,65 @@ func schedule(scope constructs.Construct, cfg Config, functionArn *string) error
 type digest struct{ hex, base64 string }
 
 var (
-	bundles   = map[string]bundled{}
+	bundles   = map[string]*bundled{}
 	bundlesMu sync.Mutex
 )
 
 type bundled struct {
+	done chan struct{} // closed when zip, hash and err are set
 	zip  string
 	hash digest
 	err  error
 }
 
-// bundle builds a package once per process (every stack shares the zip) into
-// .build/<package>.zip under the module root, and not at all when nothing it is built
-// from has changed since the last synth (build.Cached); the build is reproducible, so the
-// hash, and with it `cdktf diff`, only changes when the code does.
-func bundle(pkg string) (string, digest, error) {
+// Prepare starts building the packages in the background, so the build (or the check that
+// nothing changed, two go commands) runs while the jsii runtime is still loading the
+// provider bindings; New then takes the result. Calling it is optional.
+func Prepare(pkgs ...string) {
+	for _, pkg := range pkgs {
+		start(pkg)
+	}
+}
+
+// start begins the bundle of a package once per process (every stack shares the zip).
+func start(pkg string) *bundled {
 	bundlesMu.Lock()
 	defer bundlesMu.Unlock()
 	if b, ok := bundles[pkg]; ok {
-		return b.zip, b.hash, b.err
+		return b
 	}
-	b := bundled{}
-	root, err := moduleRoot()
-	if err == nil {
-		b.zip = filepath.Join(root, ".build", filepath.Base(pkg)+".zip")
-		var sum string
-		sum, _, err = build.Cached(root, pkg, b.zip, Architecture)
-		if err == nil {
-			b.hash, err = digestOf(sum)
-		}
-	}
-	b.err = err
+	b := &bundled{done: make(chan struct{})}
 	bundles[pkg] = b
+	go func() {
+		defer close(b.done)
+		b.zip, b.hash, b.err = bundleNow(pkg)
+	}()
+	return b
+}
+
+// bundle waits for the package's zip, started by Prepare or now.
+func bundle(pkg string) (string, digest, error) {
+	b := start(pkg)
+	<-b.done
 	return b.zip, b.hash, b.err
+}
+
+// bundleNow builds a package into .build/<package>.zip under the module root, and not at
+// all when nothing it is built from has changed since the last synth (build.Cached); the
+// build is reproducible, so the hash, and with it `cdktf diff`, only changes when the code
+// does.
+func bundleNow(pkg string) (string, digest, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", digest{}, err
+	}
+	zip := filepath.Join(root, ".build", filepath.Base(pkg)+".zip")
+	sum, _, err := build.Cached(root, pkg, zip, Architecture)
+	if err != nil {
+		return zip, digest{}, err
+	}
+	hash, err := digestOf(sum)
+	return zip, hash, err
 }
 
 // digestOf gives a zip's hex SHA-256 (as build.Cached returns it) both ways Terraform wants it.
