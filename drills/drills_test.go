@@ -23,10 +23,12 @@ func drill(t *testing.T, script string, env []string, limit time.Duration, logs 
 	t.Logf("passed in %s", time.Since(start).Round(time.Second))
 }
 
-// Idempotence and clean teardown, and drift (issue 11; CICD-2: the drift check): smile-dev deployed to moto, a
-// second plan with no changes, the pull-request flow, four changes behind Terraform's back
-// found by the drift check (exit 2) and repaired by one deploy (exit 0), destroyed, and
-// nothing left in the emulator, asked through the AWS APIs (scripts/emulator-deploy).
+// Interrupted deploy, idempotence and clean teardown, and drift (issue 11; CICD-2: the
+// drift check): smile-dev's deploy to moto stopped by SIGINT part-way and run again to
+// convergence with nothing in the emulator the state does not record, a second plan with
+// no changes, the pull-request flow, four changes behind Terraform's back found by the
+// drift check (exit 2) and repaired by one deploy (exit 0), destroyed, and nothing left in
+// the emulator, asked through the AWS APIs (scripts/emulator-deploy).
 func TestDrillRoundTripDriftAndTeardown(t *testing.T) {
 	drill(t, "scripts/emulator-deploy", []string{"SMILE_DRILLS=1"}, 30*time.Minute, ".emulator/")
 }
@@ -34,8 +36,9 @@ func TestDrillRoundTripDriftAndTeardown(t *testing.T) {
 // Locking and interrupted deploys (issue 11, CICD-3): the bootstrap stack deployed to moto,
 // a state kept in its bucket with S3-native locking; two deploys at once (the second fails
 // fast on the lock and changes nothing), a deploy stopped by SIGINT and one killed by
-// SIGKILL part-way, each run again to convergence (the stale lock released with the
-// documented force-unlock), destroyed (scripts/emulator-bootstrap).
+// SIGKILL part-way, each run again to convergence (after the kill, the documented
+// recoveries: force-unlock of the stale lock, import of the log group it created but did
+// not record), destroyed (scripts/emulator-bootstrap).
 func TestDrillStateLockingAndInterruptedDeploys(t *testing.T) {
 	drill(t, "scripts/emulator-bootstrap", nil, 15*time.Minute, ".emulator/bootstrap/")
 }

@@ -1,41 +1,42 @@
 #!/usr/bin/env python3
-"""Emulator only: delete what moto created but the state never got.
+"""Emulator only: delete what the emulator holds of the platform but the state does not
+record, so the next apply creates it again, recorded.
 
-Seen with moto 5.2.1 under load (CI): a create call is answered late, the AWS SDK retries
-it, and moto rejects the retry of what it has just created as already existing: KMS aliases
-(AlreadyExistsException) and launch templates (InvalidLaunchTemplateName.AlreadyExists).
-The first apply fails with that object outside the state, so a second apply would fail the
-same way. This deletes exactly the objects the deploy log names in those errors and the
-state does not hold; the next apply creates them again, recorded.
-Usage: emulator-delete-orphans.py STACK_DIR ENDPOINT DEPLOY_LOG
+Two things leave such orphans. moto 5.2.1 under load answers a create late, the AWS SDK
+retries it, and moto rejects the retry of what it has just created (seen: KMS aliases,
+launch templates). And a deploy stopped part-way (SIGINT: the interrupted-deploy drill):
+the provider abandons the calls in flight, some of which AWS has carried out (seen: an SSM
+parameter). Either way the next apply fails on "already exists", or for an unnamed kind
+would create a second one. Security group rules are emulator-revoke-orphan-sg-rules.py's.
+
+The inventory (emulator_inventory.py) is compared with every string the state holds; what
+the state does not name is deleted, kind by kind. A kind without a deleter (clusters,
+zones, distributions, web ACLs) is listed for deletion by hand, and the exit is 1.
+Usage: emulator-delete-orphans.py STACK_DIR ENDPOINT
 """
-import json
-import re
-import subprocess
 import sys
 
-import boto3
+from emulator_inventory import DELETE, Emulator, beyond_state, state_values
 
 
 def main():
-    stack_dir, endpoint, log = sys.argv[1:4]
-    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", open(log, encoding="utf-8", errors="replace").read())
-    aliases = set(re.findall(r"An alias with the name arn:aws:kms:[^:]+:\d+:(alias/[A-Za-z0-9/_-]+) already exists", text))
-    templates = set(re.findall(r"creating EC2 Launch Template \(([A-Za-z0-9._-]+)\):.*InvalidLaunchTemplateName\.AlreadyExists", text))
-    if not aliases and not templates:
-        return 0
-    state = json.loads(subprocess.run(["terraform", "show", "-json"], cwd=stack_dir, check=True,
-                                      capture_output=True, text=True).stdout)
-    resources = state.get("values", {}).get("root_module", {}).get("resources", [])
-    held = lambda typ: {r["values"]["name"] for r in resources if r["type"] == typ}
-    client = lambda name: boto3.client(name, endpoint_url=endpoint, region_name="ap-southeast-3",
-                                       aws_access_key_id="test", aws_secret_access_key="test")
-    for alias in sorted(aliases - held("aws_kms_alias")):
-        client("kms").delete_alias(AliasName=alias)
-        print(f"deleted KMS alias {alias}: moto created it, the state does not hold it")
-    for template in sorted(templates - held("aws_launch_template")):
-        client("ec2").delete_launch_template(LaunchTemplateName=template)
-        print(f"deleted launch template {template}: moto created it, the state does not hold it")
+    stack_dir, endpoint = sys.argv[1:3]
+    aws = Emulator(endpoint)
+    orphans, _, _ = beyond_state(aws, state_values(stack_dir))
+    by_hand = []
+    # Children before their parents (a subnet before its VPC): the inventory lists parents first.
+    for kind, item in reversed(orphans):
+        if kind not in DELETE:
+            by_hand.append(f"{kind}: {item}")
+            continue
+        DELETE[kind](aws, item)
+        print(f"deleted {kind} {item}: the emulator held it, the state does not")
+    print(f"{len(orphans) - len(by_hand)} orphan(s) deleted")
+    if by_hand:
+        print("delete these by hand, no deleter knows their kind:")
+        for item in by_hand:
+            print("  " + item)
+        return 1
     return 0
 
 

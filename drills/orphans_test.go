@@ -1,0 +1,114 @@
+//go:build drills
+
+package drills
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Issue 11: the recovery the interrupted-deploy drill relies on deletes exactly what the
+// emulator holds and the state does not record. In moto: two log groups, two parameters,
+// a VPC with a subnet and a security group; the state records one log group (by name,
+// nested in a value) and nothing else. The sweep (scripts/emulator-delete-orphans.py)
+// deletes the other six, children before their VPC, and keeps the recorded one; the
+// inventory check then finds the emulator holding only what the state records.
+func TestDrillOrphanSweepDeletesOnlyWhatTheStateDoesNotRecord(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := startMoto(t)
+
+	// A state recording the kept log group's name, as a resource's value would.
+	stack := t.TempDir()
+	state := `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"3f1c2b9e-0000-4000-8000-000000000001","outputs":{},` +
+		`"resources":[{"mode":"managed","type":"terraform_data","name":"kept","provider":"provider[\"terraform.io/builtin/terraform\"]",` +
+		`"instances":[{"schema_version":0,"attributes":{"id":"x","input":{"value":{"group":"/smile/kept"},"type":["object",{"group":"string"}]},` +
+		`"output":{"value":{"group":"/smile/kept"},"type":["object",{"group":"string"}]},"triggers_replace":null},"sensitive_attributes":[]}]}],"check_results":null}`
+	if err := os.WriteFile(filepath.Join(stack, "terraform.tfstate"), []byte(state), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	python(t, root, `
+import boto3, sys
+kw = dict(endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
+logs, ssm, ec2 = (boto3.client(s, **kw) for s in ("logs", "ssm", "ec2"))
+for g in ("/smile/kept", "/smile/orphan"):
+    logs.create_log_group(logGroupName=g)
+for p in ("/smile5/dev/a", "/smile5/dev/b"):
+    ssm.put_parameter(Name=p, Value="v", Type="String")
+vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")
+ec2.create_security_group(GroupName="orphan", Description="orphan", VpcId=vpc)
+`, endpoint)
+
+	out := script(t, root, "scripts/emulator-delete-orphans.py", stack, endpoint)
+	for _, want := range []string{"log group /smile/orphan", "parameter /smile5/dev/a", "parameter /smile5/dev/b", "deleted VPC vpc-", "deleted subnet subnet-"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the sweep did not delete %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "/smile/kept") {
+		t.Errorf("the sweep deleted the log group the state records:\n%s", out)
+	}
+	out = script(t, root, "scripts/emulator-assert-empty.py", endpoint, stack)
+	if !strings.Contains(out, "holds what the state records and nothing else") {
+		t.Errorf("after the sweep the emulator holds more than the state records:\n%s", out)
+	}
+	python(t, root, `
+import boto3, sys
+logs = boto3.client("logs", endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
+assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == ["/smile/kept"], "the kept log group is gone"
+`, endpoint)
+}
+
+// startMoto starts moto_server on a free loopback port for the test and stops it after.
+func startMoto(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("moto_server: %v (install it with: pip install 'moto[server]==5.2.1')", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if c, err := net.Dial("tcp", l.Addr().String()); err == nil {
+			c.Close()
+			return fmt.Sprintf("http://127.0.0.1:%d", port)
+		}
+	}
+	t.Fatal("moto_server did not answer within 20 s")
+	return ""
+}
+
+func python(t *testing.T, root, program string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("python3", append([]string{"-c", program}, args...)...)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("python: %v\n%s", err, out)
+	}
+}
+
+func script(t *testing.T, root, path string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("python3", append([]string{path}, args...)...)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, out)
+	}
+	return string(out)
+}
