@@ -14,7 +14,7 @@ setup: ## install the pinned tools and write the Terraform CLI config
 emulator: setup ## deploy smile-dev to the local AWS emulator, re-plan clean, destroy
 	scripts/emulator-deploy
 
-drills: setup ## the reliability drills as Go tests, each bounded in time: make emulator plus the drift drill, then make emulator-bootstrap's state drills
+drills: setup ## the reliability drills as Go tests, each bounded in time: make emulator plus the interrupted-deploy and drift drills, then make emulator-bootstrap's state drills
 	$(ENV) go test -tags drills ./drills -run '^TestDrill' -count=1 -v -timeout 60m
 
 emulator-bootstrap: setup ## deploy smile-bootstrap to the emulator, its state bucket, lock and state drills, destroy
