@@ -15,13 +15,13 @@ run again. Anything else, or a rule that still exists, is left alone and reporte
 Usage: emulator-forget-deleted-rules.py STACK_DIR ENDPOINT DESTROY_LOG
 Exit status 0 when every failure was of these kinds and was forgotten, 1 otherwise.
 """
-import json
 import re
 import subprocess
 import sys
 
-import boto3
 from botocore.exceptions import ClientError
+
+from emulator_inventory import Emulator, state_resources
 
 NACL_500 = re.compile(r"deleting EC2 Network ACL Rule \((nacl-\d+)\)")
 SG_RULE_NOT_FOUND = re.compile(r"deleting VPC Security Group Rule \((sgr-[0-9a-f]+)\)")
@@ -74,15 +74,12 @@ def main():
         print("destroy failed for other reasons:", *other, sep="\n  ")
         return 1
 
-    state = json.loads(subprocess.run(["terraform", "show", "-json"], cwd=stack_dir, check=True,
-                                      capture_output=True, text=True).stdout)
-    resources = state.get("values", {}).get("root_module", {}).get("resources", [])
+    resources = state_resources(stack_dir)
     gone_check = {"aws_network_acl_rule": nacl_entry_gone,
                   "aws_vpc_security_group_ingress_rule": sg_rule_gone,
                   "aws_vpc_security_group_egress_rule": sg_rule_gone}
     in_state = {r["values"]["id"]: r for r in resources if r["type"] in gone_check}
-    ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="ap-southeast-3",
-                       aws_access_key_id="test", aws_secret_access_key="test")
+    ec2 = Emulator(endpoint)("ec2")
     for rule_id in sorted(nacls | sg_rules):
         rule = in_state.get(rule_id)
         if rule is None:

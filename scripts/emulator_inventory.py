@@ -158,10 +158,24 @@ DELETE = {
 }
 
 
-def state_values(stack_dir):
-    """Every string in the stack's state (IDs, names, ARNs, URLs, nested ones too)."""
+def state_resources(stack_dir):
+    """The resources of the stack's state (terraform show -json), each with its type,
+    address and values; child modules' too."""
     state = json.loads(subprocess.run(["terraform", "show", "-json"], cwd=stack_dir, check=True,
                                       capture_output=True, text=True).stdout)
+    out = []
+
+    def module(m):
+        out.extend(m.get("resources", []))
+        for child in m.get("child_modules", []):
+            module(child)
+
+    module(state.get("values", {}).get("root_module", {}))
+    return out
+
+
+def state_values(stack_dir):
+    """Every string in the stack's state (IDs, names, ARNs, URLs, nested ones too)."""
     out = set()
 
     def walk(v):
@@ -174,13 +188,8 @@ def state_values(stack_dir):
             for x in v:
                 walk(x)
 
-    def module(m):
-        for r in m.get("resources", []):
-            walk(r.get("values", {}))
-        for child in m.get("child_modules", []):
-            module(child)
-
-    module(state.get("values", {}).get("root_module", {}))
+    for r in state_resources(stack_dir):
+        walk(r.get("values", {}))
     return out
 
 
