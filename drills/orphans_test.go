@@ -36,7 +36,7 @@ func TestDrillOrphanSweepDeletesOnlyWhatTheStateDoesNotRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	python(t, root, `
+	python(t, root, "-c", `
 import boto3, sys
 kw = dict(endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
 logs, ssm, ec2 = (boto3.client(s, **kw) for s in ("logs", "ssm", "ec2"))
@@ -49,7 +49,7 @@ ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")
 ec2.create_security_group(GroupName="orphan", Description="orphan", VpcId=vpc)
 `, endpoint)
 
-	out := script(t, root, "scripts/emulator-delete-orphans.py", stack, endpoint)
+	out := python(t, root, "scripts/emulator-delete-orphans.py", stack, endpoint)
 	for _, want := range []string{"log group /smile/orphan", "parameter /smile5/dev/a", "parameter /smile5/dev/b", "deleted VPC vpc-", "deleted subnet subnet-"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the sweep did not delete %q:\n%s", want, out)
@@ -58,11 +58,11 @@ ec2.create_security_group(GroupName="orphan", Description="orphan", VpcId=vpc)
 	if strings.Contains(out, "/smile/kept") {
 		t.Errorf("the sweep deleted the log group the state records:\n%s", out)
 	}
-	out = script(t, root, "scripts/emulator-assert-empty.py", endpoint, stack)
+	out = python(t, root, "scripts/emulator-assert-empty.py", endpoint, stack)
 	if !strings.Contains(out, "holds what the state records and nothing else") {
 		t.Errorf("after the sweep the emulator holds more than the state records:\n%s", out)
 	}
-	python(t, root, `
+	python(t, root, "-c", `
 import boto3, sys
 logs = boto3.client("logs", endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
 assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == ["/smile/kept"], "the kept log group is gone"
@@ -93,22 +93,15 @@ func startMoto(t *testing.T) string {
 	return ""
 }
 
-func python(t *testing.T, root, program string, args ...string) {
+// python runs python3 with args in the repository root (a script, or -c and a program)
+// and returns its output; a failure fails the test.
+func python(t *testing.T, root string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("python3", append([]string{"-c", program}, args...)...)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("python: %v\n%s", err, out)
-	}
-}
-
-func script(t *testing.T, root, path string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("python3", append([]string{path}, args...)...)
+	cmd := exec.Command("python3", args...)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("%s: %v\n%s", path, err, out)
+		t.Fatalf("python3 %s: %v\n%s", args[0], err, out)
 	}
 	return string(out)
 }
