@@ -8,6 +8,7 @@
 //	SMILE_EMULATOR_KUBE_DIR  with the emulator: the local Kubernetes API servers (host, token, ca.crt per cluster)
 //	SMILE_STATE_BUCKET       S3 bucket for remote state (CICD-3); unset keeps state in .state/
 //	SMILE_KUBE_AS_CALLER=1   the kubernetes and helm providers call the clusters as the caller (pull-request plans)
+//	SMILE_VERSIONS=previous  the environments at config.PreviousVersions (the upgrade drill's starting point)
 package main
 
 import (
@@ -39,6 +40,7 @@ func run() error {
 		EmulatorKubeDir:  os.Getenv("SMILE_EMULATOR_KUBE_DIR"),
 		StateBucket:      os.Getenv("SMILE_STATE_BUCKET"),
 		KubeAsCaller:     os.Getenv("SMILE_KUBE_AS_CALLER") == "1",
+		Versions:         os.Getenv("SMILE_VERSIONS"),
 	}
 	list := os.Getenv("SMILE_ENVIRONMENTS")
 	names, withBootstrap := splitBootstrap(list)

@@ -99,18 +99,6 @@ type Bastion struct {
 	ManageSessionPreferences bool
 }
 
-// The add-on versions tested with Kubernetes 1.34 (EKS add-on version tables).
-func addonVersions134() map[string]string {
-	return map[string]string{
-		AddonVpcCni:                  "v1.20.4-eksbuild.1",
-		AddonCoreDNS:                 "v1.12.4-eksbuild.1",
-		AddonKubeProxy:               "v1.34.1-eksbuild.2",
-		AddonEbsCsiDriver:            "v1.53.0-eksbuild.1",
-		AddonEfsCsiDriver:            "v2.1.15-eksbuild.1",
-		AddonCloudWatchObservability: "v4.10.0-eksbuild.1",
-	}
-}
-
 // nodeGroup is a node group without labels beyond its role, on the standard AMI.
 func nodeGroup(name, instanceType string, minSize, maxSize, desired, diskGiB int) NodeGroup {
 	return NodeGroup{
@@ -128,8 +116,8 @@ func defaultCompute(appMin, appMax, dataMin, dataMax, diskGiB int) Compute {
 	// Only pods that ask for a GPU (and tolerate this) land on the expensive nodes.
 	gpu.Taints = []Taint{{Key: "nvidia.com/gpu", Value: "true", Effect: "NO_SCHEDULE"}}
 	return Compute{
-		KubernetesVersion: "1.34",
-		Addons:            addonVersions134(),
+		KubernetesVersion: CurrentVersions().Kubernetes,
+		Addons:            CurrentVersions().Addons,
 		Application: Cluster{NodeGroups: []NodeGroup{
 			nodeGroup("web", "m5.large", appMin, appMax, appMin, diskGiB),
 			nodeGroup("api", "m5.xlarge", appMin, appMax, appMin, diskGiB),

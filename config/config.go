@@ -101,6 +101,10 @@ type Deployment struct {
 	// request plans use it: the plan role reads the clusters through its own view-only
 	// access entry (Delivery.PlanRoleArn) and may not become admin.
 	KubeAsCaller bool
+	// Versions "previous" builds the environment at PreviousVersions (SMILE_VERSIONS=previous):
+	// the upgrade drill deploys that, then plans the move to the defaults (LIFE-3).
+	// Empty or "current" keeps the defaults.
+	Versions string
 }
 
 // Prefix is the name prefix of every resource of this environment (ENV-2).
@@ -154,7 +158,7 @@ func base(name string) Environment {
 
 // database adds what every environment's database shares to its sizing.
 func database(d Database) Database {
-	d.EngineVersion = "8.0"
+	d.EngineVersion = CurrentVersions().MySQL
 	d.MasterUsername = "smile_dba"
 	// 02:00-03:00 Jakarta on Sunday; backups 00:00-00:30, before it.
 	d.MaintenanceWindow, d.BackupWindow = "sun:19:00-sun:20:00", "17:00-17:30"

@@ -150,7 +150,7 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 		{"EKS version EKS no longer creates", func(e *Environment) { e.Compute.KubernetesVersion = "1.24" },
 			[]string{`Compute.KubernetesVersion: "1.24" is a version EKS no longer creates`, "EKS-3"}},
 		{"unknown EKS version", func(e *Environment) { e.Compute.KubernetesVersion = "1.99" },
-			[]string{`Compute.KubernetesVersion: "1.99" is not a known EKS version`}},
+			[]string{`Compute.KubernetesVersion: "1.99" is not in the support calendar: use one of 1.33, 1.34, 1.35, 1.36, or add the version to lifecycle/calendar.go`}},
 		// K8S-1, EKS-7
 		{"quota limits below requests", func(e *Environment) { e.Kubernetes.Application.Limits = Resources{4000, 8192} },
 			[]string{"Kubernetes.Application.Limits: 4 CPU / 8Gi is below the requests 8 CPU / 16Gi"}},
@@ -210,7 +210,14 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 		{"add-on without a version", func(e *Environment) { delete(e.Compute.Addons, AddonCoreDNS) },
 			[]string{`Compute.Addons: has no version for "coredns"`}},
 		{"kube-proxy of another Kubernetes version", func(e *Environment) { e.Compute.Addons[AddonKubeProxy] = "v1.33.3-eksbuild.4" },
-			[]string{`Compute.Addons[kube-proxy]: "v1.33.3-eksbuild.4" does not match KubernetesVersion 1.34`}},
+			[]string{`Compute.Addons[kube-proxy]: "v1.33.3-eksbuild.4" does not match KubernetesVersion 1.36`}},
+		// LIFE-1: engines only at versions the support calendar lists.
+		{"MySQL version not in the calendar", func(e *Environment) { e.Database.EngineVersion = "5.7" },
+			[]string{`Database.EngineVersion: "5.7" is not a MySQL major version in the support calendar: use one of 8.0, 8.4`}},
+		{"cache engine unknown", func(e *Environment) { e.Cache.Engine = "memcached" },
+			[]string{`Cache.Engine: "memcached" is not an ElastiCache engine SMILE runs: use valkey`}},
+		{"Valkey version not in the calendar", func(e *Environment) { e.Cache.EngineVersion = "7.2" },
+			[]string{`Cache.EngineVersion: "7.2" is not a valkey version in the support calendar: use one of 8.1`}},
 		{"add-on version malformed", func(e *Environment) { e.Compute.Addons[AddonVpcCni] = "latest" },
 			[]string{`Compute.Addons[vpc-cni]: "latest" is not an EKS add-on version`}},
 		// EKS-1, EKS-2, EKS-4
@@ -372,7 +379,7 @@ func TestComputeSizing(t *testing.T) {
 	wantTypes := map[string]string{"web": "m5.large", "api": "m5.xlarge", "batch": "c5.2xlarge", "compute": "r5.large", "memory": "r5.xlarge", "gpu": "g5.xlarge"}
 	for _, c := range cases {
 		comp := c.env.Compute
-		if comp.KubernetesVersion != "1.34" || comp.Bastion.InstanceType != "t3.micro" {
+		if comp.KubernetesVersion != CurrentVersions().Kubernetes || comp.Bastion.InstanceType != "t3.micro" {
 			t.Errorf("%s: version %s bastion %s", c.env.Name, comp.KubernetesVersion, comp.Bastion.InstanceType)
 		}
 		check := func(groups []NodeGroup, names []string, minSize, maxSize int) {
@@ -537,5 +544,27 @@ func TestBootstrapValidate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want it to contain %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// LIFE-3: the upgrade drill's starting point is a valid environment one step behind the
+// defaults in every engine it upgrades, and SMILE_VERSIONS chooses it.
+func TestLIFE3PreviousVersionsAreOneStepBehind(t *testing.T) {
+	cur, prev := CurrentVersions(), PreviousVersions()
+	if cur.Kubernetes == prev.Kubernetes || cur.MySQL == prev.MySQL || cur.CacheEngine+cur.CacheEngineVersion == prev.CacheEngine+prev.CacheEngineVersion {
+		t.Errorf("the drill would upgrade nothing: current %+v, previous %+v", cur, prev)
+	}
+	envs, err := Load("", Deployment{Versions: "previous"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		if env.Compute.KubernetesVersion != prev.Kubernetes || env.Database.EngineVersion != prev.MySQL || env.Cache.Engine != prev.CacheEngine ||
+			env.Kubernetes.Charts.ClusterAutoscaler.ImageTag != prev.Charts.ClusterAutoscaler.ImageTag {
+			t.Errorf("%s at previous versions: %s, MySQL %s, cache %s", env.Name, env.Compute.KubernetesVersion, env.Database.EngineVersion, env.Cache.Engine)
+		}
+	}
+	if _, err := Load("dev", Deployment{Versions: "oldest"}); err == nil || !strings.Contains(err.Error(), `Deployment.Versions: "oldest" is neither current nor previous`) {
+		t.Errorf("SMILE_VERSIONS=oldest: %v", err)
 	}
 }

@@ -2,8 +2,9 @@ package config
 
 // Cache is the ElastiCache Redis replication group in cluster mode (CACHE-1 … CACHE-3).
 type Cache struct {
-	NodeType      string
-	EngineVersion string
+	NodeType string
+	// Engine is "valkey" or "redis" (Redis OSS) at EngineVersion (CurrentVersions says why Valkey).
+	Engine, EngineVersion string
 	// Shards (node groups) and ReplicasPerShard: prod 2 x (1 primary + 2 replicas) (CACHE-1);
 	// dev and staging may shrink them (CACHE-2).
 	Shards           int
@@ -74,7 +75,7 @@ type Backup struct {
 
 func defaultCache() Cache {
 	return Cache{
-		NodeType: "cache.t4g.small", EngineVersion: "7.1", Shards: 1, ReplicasPerShard: 1,
+		NodeType: "cache.t4g.small", Engine: CurrentVersions().CacheEngine, EngineVersion: CurrentVersions().CacheEngineVersion, Shards: 1, ReplicasPerShard: 1,
 		SnapshotRetentionDays: 1, ScheduledSnapshotRetentionHours: 24,
 		// 01:00-02:00 and 00:00-01:00 Jakarta time, outside the evening peak.
 		MaintenanceWindow: "sun:18:00-sun:19:00", SnapshotWindow: "17:00-18:00",

@@ -48,7 +48,7 @@ func defaultDelivery() Delivery {
 		// first deploy (README "Deploying to real AWS").
 		ConnectionArn:  "arn:aws:codeconnections:" + Region + ":123456789012:connection/00000000-0000-4000-8000-000000000000",
 		ComputeType:    "BUILD_GENERAL1_MEDIUM",
-		Image:          "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+		Image:          "aws/codebuild/amazonlinux-x86_64-standard:6.0",
 		TimeoutMinutes: 120,
 		ConcurrentJobs: 2,
 	}}

@@ -76,6 +76,9 @@ type NamespaceQuota struct {
 // Chart is one Helm chart from a chart repository, pinned to an exact version.
 type Chart struct {
 	Repository, Name, Version string
+	// ImageTag overrides the chart's own image tag, where the image must follow something
+	// the chart's release does not (the cluster autoscaler follows the cluster's minor).
+	ImageTag string
 }
 
 // Charts are the add-ons installed with Helm (K8S-2).
@@ -104,16 +107,18 @@ func (c Charts) All() map[string]Chart {
 	}
 }
 
-// defaultCharts are the chart versions tested together with Kubernetes 1.34. The cluster
-// autoscaler's minor version must match the cluster's (chart 9.51+ is 1.34).
-func defaultCharts() Charts {
+// charts are the chart versions tested together with the current and the previous
+// Kubernetes minor (lifecycle/calendar.go has their sources). The cluster autoscaler's
+// minor must match the cluster's: chart 9.59.0 ships 1.35.0, so its image tag is set to
+// the autoscaler release of the cluster's minor (autoscalerTag).
+func charts(autoscalerTag string) Charts {
 	return Charts{
 		LoadBalancerController: Chart{Repository: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "1.14.0"},
-		ClusterAutoscaler:      Chart{Repository: "https://kubernetes.github.io/autoscaler", Name: "cluster-autoscaler", Version: "9.51.0"},
-		MetricsServer:          Chart{Repository: "https://kubernetes-sigs.github.io/metrics-server", Name: "metrics-server", Version: "3.13.0"},
+		ClusterAutoscaler:      Chart{Repository: "https://kubernetes.github.io/autoscaler", Name: "cluster-autoscaler", Version: "9.59.0", ImageTag: autoscalerTag},
+		MetricsServer:          Chart{Repository: "https://kubernetes-sigs.github.io/metrics-server", Name: "metrics-server", Version: "3.13.1"},
 		FluentBit:              Chart{Repository: "https://aws.github.io/eks-charts", Name: "aws-for-fluent-bit", Version: "0.1.35"},
 		OpenTelemetryCollector: Chart{Repository: "https://open-telemetry.github.io/opentelemetry-helm-charts", Name: "opentelemetry-collector", Version: "0.137.0"},
-		SparkOperator:          Chart{Repository: "https://kubeflow.github.io/spark-operator", Name: "spark-operator", Version: "2.5.1"},
+		SparkOperator:          Chart{Repository: "https://kubeflow.github.io/spark-operator", Name: "spark-operator", Version: "2.5.2"},
 	}
 }
 
@@ -122,7 +127,7 @@ func defaultCharts() Charts {
 func defaultKubernetes(app, data NamespaceQuota) Kubernetes {
 	return Kubernetes{
 		Application: app, Data: data,
-		Charts:             defaultCharts(),
+		Charts:             CurrentVersions().Charts,
 		AdotCollectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:v0.45.1",
 		SparkExecutors:     Range{Min: 3, Max: 5},
 	}

@@ -30,6 +30,9 @@ func Load(names string, deployment Deployment) ([]Environment, error) {
 			continue
 		}
 		env.Deployment = deployment
+		if deployment.Versions == "previous" {
+			env = env.WithVersions(PreviousVersions())
+		}
 		if err := env.Validate(); err != nil {
 			errs = append(errs, err)
 			continue

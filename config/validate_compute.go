@@ -8,22 +8,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/smile/infra/lifecycle"
 )
 
-// eksVersions are the Kubernetes versions EKS creates clusters of, with the end of their
-// standard support (after which EKS charges extended support for 12 more months). Add a
-// version here after checking the EKS release calendar (EKS-3).
-var eksVersions = map[string]string{
-	"1.32": "2026-03-23",
-	"1.33": "2026-07-29",
-	"1.34": "2026-12-02",
-	"1.35": "2027-03-27",
-}
-
 // retiredEKSVersions are versions EKS no longer creates: their extended support has ended.
-// The source document's 1.24 is one of them (EKS-3).
+// The source document's 1.24 is one of them (EKS-3). The versions EKS does create are the
+// support calendar's (lifecycle/calendar.go), with their dates.
 var retiredEKSVersions = []string{
-	"1.23", "1.24", "1.25", "1.26", "1.27", "1.28", "1.29", "1.30", "1.31",
+	"1.23", "1.24", "1.25", "1.26", "1.27", "1.28", "1.29", "1.30", "1.31", "1.32",
 }
 
 // nodeInstanceVCPUs are the instance types node groups are sized and tested with, and their
@@ -61,14 +54,14 @@ var (
 
 func (e Environment) validateCompute(p *problems) {
 	c := e.Compute
-	if _, ok := eksVersions[c.KubernetesVersion]; !ok {
-		known := slices.Sorted(maps.Keys(eksVersions))
+	if _, ok := lifecycle.Lookup(lifecycle.Kubernetes, c.KubernetesVersion); !ok {
+		known := strings.Join(lifecycle.Versions(lifecycle.Kubernetes), ", ")
 		if slices.Contains(retiredEKSVersions, c.KubernetesVersion) {
 			p.add("Compute.KubernetesVersion", "%q is a version EKS no longer creates (its extended support has ended): use one of %s (EKS-3)",
-				c.KubernetesVersion, strings.Join(known, ", "))
+				c.KubernetesVersion, known)
 		} else {
-			p.add("Compute.KubernetesVersion", "%q is not a known EKS version: use one of %s, or add a new one to eksVersions after checking the EKS release calendar (EKS-3)",
-				c.KubernetesVersion, strings.Join(known, ", "))
+			p.add("Compute.KubernetesVersion", "%q is not in the support calendar: use one of %s, or add the version to lifecycle/calendar.go after checking the EKS release calendar (EKS-3, LIFE-1)",
+				c.KubernetesVersion, known)
 		}
 	}
 	for i, cidr := range c.PublicEndpointCidrs {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/smile/infra/lifecycle"
 )
 
 var (
@@ -22,8 +24,9 @@ const longestBucketPurpose = "documents"
 
 func (e Environment) validateData(p *problems) {
 	d := e.Database
-	if d.EngineVersion != "8.0" {
-		p.add("Database.EngineVersion", "%q is not allowed: SMILE runs MySQL 8.0 (DB-1)", d.EngineVersion)
+	if _, ok := lifecycle.Lookup(lifecycle.MySQL, d.EngineVersion); !ok {
+		p.add("Database.EngineVersion", "%q is not a MySQL major version in the support calendar: use one of %s (DB-1, LIFE-1)",
+			d.EngineVersion, strings.Join(lifecycle.Versions(lifecycle.MySQL), ", "))
 	}
 	if !usernamePattern.MatchString(d.MasterUsername) || slices.Contains([]string{"admin", "root", "mysql", "rdsadmin"}, d.MasterUsername) {
 		p.add("Database.MasterUsername", "%q must be 1-16 lowercase letters, digits or _ and not a default or reserved name (admin, root, mysql, rdsadmin)", d.MasterUsername)
@@ -48,8 +51,15 @@ func (e Environment) validateData(p *problems) {
 	if !slices.Contains(cacheNodeTypes, c.NodeType) {
 		p.add("Cache.NodeType", "%q is not a supported Redis node type (one of %s)", c.NodeType, strings.Join(cacheNodeTypes, ", "))
 	}
-	if c.EngineVersion != "7.1" {
-		p.add("Cache.EngineVersion", "%q is not allowed: use 7.1 (IAM authentication needs Redis 7)", c.EngineVersion)
+	switch c.Engine {
+	case "valkey", "redis":
+		// IAM authentication needs Redis OSS 7 or Valkey 7.2+; the calendar lists only those.
+		if _, ok := lifecycle.Lookup(c.CalendarComponent(), c.EngineVersion); !ok {
+			p.add("Cache.EngineVersion", "%q is not a %s version in the support calendar: use one of %s (LIFE-1)",
+				c.EngineVersion, c.Engine, strings.Join(lifecycle.Versions(c.CalendarComponent()), ", "))
+		}
+	default:
+		p.add("Cache.Engine", "%q is not an ElastiCache engine SMILE runs: use valkey (or redis, Redis OSS)", c.Engine)
 	}
 	if c.Shards < 1 || c.Shards > 500 {
 		p.add("Cache.Shards", "%d is outside 1-500 (CACHE-2)", c.Shards)

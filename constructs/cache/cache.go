@@ -53,9 +53,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	subnets := elasticachesubnetgroup.NewElasticacheSubnetGroup(c, jsii.String("subnets"), &elasticachesubnetgroup.ElasticacheSubnetGroupConfig{
 		Name: jsii.String(cfg.Name), Description: jsii.String("Redis in the database subnets"), SubnetIds: &cfg.SubnetIDs,
 	})
+	// A family is fixed for a parameter group's life: an engine or major upgrade needs a new
+	// group, named after its family and created before the old one goes (LIFE-3).
+	family := cfg.ParameterGroupFamily()
+	parameterGroup := cfg.Name + "-" + family
 	parameters := elasticacheparametergroup.NewElasticacheParameterGroup(c, jsii.String("parameters"), &elasticacheparametergroup.ElasticacheParameterGroupConfig{
-		Name: jsii.String(cfg.Name), Family: jsii.String("redis7"),
-		Description: jsii.String("SMILE Redis 7, cluster mode"),
+		Name: jsii.String(parameterGroup), Family: jsii.String(family),
+		Description: jsii.String("SMILE " + cfg.Engine + " " + cfg.EngineVersion + ", cluster mode"),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 		Parameter: &[]*elasticacheparametergroup.ElasticacheParameterGroupParameter{
 			{Name: jsii.String("cluster-enabled"), Value: jsii.String("yes")},
 		},
@@ -95,10 +100,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	elasticachereplicationgroup.NewElasticacheReplicationGroup(c, jsii.String("replication-group"), &elasticachereplicationgroup.ElasticacheReplicationGroupConfig{
 		ReplicationGroupId: jsii.String(cfg.Name),
 		Description:        jsii.String("SMILE Redis, cluster mode"),
-		Engine:             jsii.String("redis"),
+		// Redis OSS to Valkey is an in-place engine upgrade (provider 5.73+); the RBAC users
+		// (engine "redis") serve both engines.
+		Engine:             jsii.String(cfg.Engine),
 		EngineVersion:      jsii.String(cfg.EngineVersion),
 		NodeType:           jsii.String(cfg.NodeType),
-		ParameterGroupName: jsii.String(cfg.Name),
+		ParameterGroupName: jsii.String(parameterGroup),
 		// CACHE-1: shards of one primary and its replicas, spread over the zones; a failed
 		// primary is replaced by a replica in another zone.
 		ClusterMode:              jsii.String("enabled"),

@@ -32,8 +32,8 @@ const IMDSHopLimit = 1
 
 // AMI types of AL2023 (EKS-4: AL2 is not published for current Kubernetes versions).
 const (
-	amiStandard = "AL2023_x86_64_STANDARD"
-	amiNvidia   = "AL2023_x86_64_NVIDIA"
+	AMIStandard = "AL2023_x86_64_STANDARD"
+	AMINvidia   = "AL2023_x86_64_NVIDIA"
 )
 
 // nodeGroups creates the node role and one launch template and managed node group per
@@ -90,9 +90,9 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 		Tags:                &map[string]*string{"Name": jsii.String(name)},
 	})
 
-	ami := amiStandard
+	ami := AMIStandard
 	if g.GPU {
-		ami = amiNvidia
+		ami = AMINvidia
 	}
 	labels := map[string]*string{}
 	for k, v := range g.Labels {
@@ -112,6 +112,9 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 		NodeRoleArn:   roleArn,
 		SubnetIds:     &cfg.SubnetIDs,
 		AmiType:       jsii.String(ami),
+		// Nodes follow the control plane: a Kubernetes upgrade updates the cluster first
+		// (the group refers to it), then rolls each group onto the new version (LIFE-3).
+		Version:       jsii.String(cfg.KubernetesVersion),
 		CapacityType:  jsii.String("ON_DEMAND"),
 		InstanceTypes: jsii.Strings(g.InstanceTypes...),
 		ScalingConfig: &eksnodegroup.EksNodeGroupScalingConfig{

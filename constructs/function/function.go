@@ -31,6 +31,10 @@ import (
 // without cgo, so nothing about the build changes.
 const Architecture = "arm64"
 
+// Runtime is the OS-only runtime the Go bootstrap runs on (its end of support is in the
+// calendar, lifecycle/calendar.go).
+const Runtime = "provided.al2023"
+
 // Config is one function.
 type Config struct {
 	// Name, e.g. smile5-dev-redis-snapshot (ENV-2).
@@ -101,7 +105,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Filename:       asset.Path(),
 		SourceCodeHash: jsii.String(hash.base64),
 		Handler:        jsii.String("bootstrap"),
-		Runtime:        jsii.String("provided.al2023"),
+		Runtime:        jsii.String(Runtime),
 		Architectures:  jsii.Strings(Architecture),
 		MemorySize:     jsii.Number(float64(cfg.MemoryMiB)),
 		Timeout:        jsii.Number(float64(cfg.TimeoutSeconds)),

@@ -132,7 +132,13 @@ func (p *platform) values(name string) (any, []set, error) {
 			EnableShield: false, EnableWaf: false, EnableWafv2: false,
 		}, []set{{"vpcId", cfg.VpcID}}, nil
 	case ClusterAutoscaler:
+		var image *tagValues
+		if tag := cfg.Charts.ClusterAutoscaler.ImageTag; tag != "" {
+			image = &tagValues{Tag: tag}
+		}
 		return clusterAutoscalerValues{
+			// The autoscaler's minor must be the cluster's (config.Charts.ClusterAutoscaler).
+			Image:         image,
 			CloudProvider: "aws", AwsRegion: cfg.Region,
 			AutoDiscovery:     autoDiscoveryValues{ClusterName: cfg.ClusterName},
 			Rbac:              rbacValues{ServiceAccount: account()},
@@ -253,6 +259,7 @@ type rbacValues struct {
 }
 
 type clusterAutoscalerValues struct {
+	Image             *tagValues          `json:"image,omitempty"`
 	CloudProvider     string              `json:"cloudProvider"`
 	AwsRegion         string              `json:"awsRegion"`
 	AutoDiscovery     autoDiscoveryValues `json:"autoDiscovery"`
@@ -289,6 +296,11 @@ type fluentBitValues struct {
 type imageValues struct {
 	Repository string `json:"repository"`
 	Tag        string `json:"tag"`
+}
+
+// tagValues sets only the chart's image tag, keeping its repository.
+type tagValues struct {
+	Tag string `json:"tag"`
 }
 
 type commandValues struct {

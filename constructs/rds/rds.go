@@ -1,4 +1,4 @@
-// Package rds builds the MySQL 8.0 database (DB-1, DB-2): encrypted, private, TLS only,
+// Package rds builds the MySQL database (DB-1, DB-2): encrypted, private, TLS only,
 // its master password managed and rotated by Secrets Manager, IAM authentication, logs
 // to encrypted log groups.
 package rds
@@ -6,6 +6,7 @@ package rds
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -71,9 +72,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			Name: jsii.String(name), Value: jsii.String(Parameters[name]), ApplyMethod: jsii.String("immediate"),
 		})
 	}
+	// A family is fixed for a parameter group's life: a major upgrade needs a new group. Its
+	// name carries the version, and the new group exists before the instance moves to it
+	// and the old one goes (LIFE-3).
+	family := cfg.ParameterGroupFamily()
 	parameters := dbparametergroup.NewDbParameterGroup(c, jsii.String("parameters"), &dbparametergroup.DbParameterGroupConfig{
-		Name: jsii.String(cfg.Name), Family: jsii.String("mysql8.0"),
-		Description: jsii.String("SMILE MySQL 8.0: TLS only, slow and general logs"), Parameter: &params,
+		Name: jsii.String(cfg.Name + "-" + strings.ReplaceAll(cfg.EngineVersion, ".", "-")), Family: jsii.String(family),
+		Description: jsii.String("SMILE MySQL " + cfg.EngineVersion + ": TLS only, slow and general logs"), Parameter: &params,
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	})
 
 	// Created before the instance, with our key and retention; RDS would otherwise create
@@ -113,11 +119,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		IamDatabaseAuthenticationEnabled: jsii.Bool(true),
 		EnabledCloudwatchLogsExports:     jsii.Strings(LogExports...),
 
-		BackupRetentionPeriod:    jsii.Number(float64(d.BackupRetentionDays)),
-		BackupWindow:             jsii.String(d.BackupWindow),
-		MaintenanceWindow:        jsii.String(d.MaintenanceWindow),
-		AutoMinorVersionUpgrade:  jsii.Bool(true),
-		AllowMajorVersionUpgrade: jsii.Bool(false),
+		BackupRetentionPeriod:   jsii.Number(float64(d.BackupRetentionDays)),
+		BackupWindow:            jsii.String(d.BackupWindow),
+		MaintenanceWindow:       jsii.String(d.MaintenanceWindow),
+		AutoMinorVersionUpgrade: jsii.Bool(true),
+		// A major version is changed only by a reviewed change of Database.EngineVersion
+		// (LIFE-3), which this lets apply; minor versions follow AutoMinorVersionUpgrade.
+		AllowMajorVersionUpgrade: jsii.Bool(true),
 		CopyTagsToSnapshot:       jsii.Bool(true),
 		DeletionProtection:       jsii.Bool(d.DeletionProtection),
 		// Where deletion is protected the data matters: a final snapshot, always.
