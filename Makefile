@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 
-.PHONY: help setup emulator drills emulator-bootstrap test synth diff snapshots scan bench clean
+.PHONY: help setup emulator drills emulator-bootstrap test lifecycle synth diff snapshots scan bench clean
 
 help:
 	@cat help
@@ -22,6 +22,9 @@ emulator-bootstrap: setup ## deploy smile-bootstrap to the emulator, its state b
 
 test: setup ## the whole test suite
 	$(ENV) go test ./...
+
+lifecycle: setup ## every pinned version with its days of standard support left: warns within 90 days, fails past the end (LIFE-2)
+	$(ENV) go run ./lifecycle/cmd/lifecycle
 
 synth: setup ## synthesize every stack into cdktf.out/
 	$(ENV) cdktf synth

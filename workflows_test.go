@@ -53,6 +53,7 @@ type job struct {
 		Matrix map[string][]string
 	}
 	Steps []struct {
+		If   string
 		Uses string
 		With map[string]string
 		Env  map[string]string
@@ -176,6 +177,11 @@ func TestCICD1WorkflowPolicy(t *testing.T) {
 	}
 	if j := drift.Jobs["drift"]; j.Permissions["issues"] != "write" {
 		t.Errorf("drift.yml: cannot open the drift issue")
+	}
+	// LIFE-2: the daily workflow runs the support calendar check and files what it finds.
+	if j := drift.Jobs["lifecycle"]; j.Permissions["issues"] != "write" || len(j.Steps) < 4 ||
+		!strings.Contains(j.Steps[2].Run, "lifecycle/cmd/lifecycle -report") || !strings.Contains(j.Steps[3].If, "attention == 'true'") {
+		t.Errorf("drift.yml: the lifecycle job must run the check and open or update its issue: %+v", j)
 	}
 }
 
