@@ -14,6 +14,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/smile/infra/lifecycle"
 )
 
 //go:embed prices-ap-southeast-3.json usage.json
@@ -35,6 +38,10 @@ type Table struct {
 	Note          string            `json:"note"`
 	Sources       map[string]string `json:"sources"`
 	Prices        map[string]Price  `json:"prices"`
+	// AsOf is the day the estimate is made for: a version past its standard support by
+	// then is charged extended support (LIFE-2). Jakarta sets the calendar's review day,
+	// so the generated table is stable; the pull-request comment prices as of today.
+	AsOf time.Time `json:"-"`
 }
 
 // Usage is what one stack is assumed to use in a month, for what is priced by use.
@@ -63,6 +70,7 @@ func Jakarta() (Table, error) {
 			return Table{}, fmt.Errorf("cost: price %s names no known source (%q) or is negative", key, p.Basis)
 		}
 	}
+	t.AsOf = lifecycle.Reviewed()
 	return t, nil
 }
 
@@ -254,6 +262,10 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 		switch r.typ {
 		case "aws_eks_cluster":
 			add(r, "EKS control plane "+r.str("name"), n*hours, "hour", "eks:cluster")
+			if entry, past := lifecycle.PastStandardSupport(lifecycle.Kubernetes, r.str("version"), t.AsOf); past {
+				add(r, fmt.Sprintf("EKS extended support: Kubernetes %s left standard support on %s", entry.Version, entry.StandardEnds),
+					n*hours, "hour", "eks:extended-support")
+			}
 		case "aws_eks_node_group":
 			scaling := r.block("scaling_config")
 			desired, _ := scaling["desired_size"].(float64)
@@ -296,6 +308,19 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 			add(r, fmt.Sprintf("%s %s MySQL", class, what), copies*hours, "hour", "rds:"+class)
 			gib := r.num("allocated_storage")
 			add(r, fmt.Sprintf("%g GiB gp3 storage, %s", gib, what), copies*gib, "GB-month", "rds:gp3")
+			if entry, past := lifecycle.PastStandardSupport(lifecycle.MySQL, r.str("engine_version"), t.AsOf); past {
+				vcpus, known := dbVCPUs[class]
+				if !known {
+					problems = append(problems, fmt.Sprintf("%s: RDS Extended Support is billed per vCPU: add %s to dbVCPUs", r.address(), class))
+				}
+				// The charge doubles from the third year past the end of standard support.
+				key, ends := "rds:extended-support-vcpu", mustDate(entry.StandardEnds)
+				if !t.AsOf.Before(ends.AddDate(2, 0, 0)) {
+					key = "rds:extended-support-vcpu-year3"
+				}
+				add(r, fmt.Sprintf("RDS Extended Support: MySQL %s left standard support on %s (%d vCPU, %s)", entry.Version, entry.StandardEnds, vcpus, what),
+					copies*float64(vcpus)*hours, "vCPU-hour", key)
+			}
 			if r.boolean("manage_master_user_password") {
 				add(r, "master password secret (Secrets Manager)", 1, "month", "secretsmanager:secret")
 			}
@@ -377,3 +402,17 @@ func rootVolumeGiB(lt resource) float64 {
 
 // Cents rounds an amount to whole cents, as the reports print it.
 func Cents(usd float64) float64 { return math.Round(usd*100) / 100 }
+
+// dbVCPUs are the vCPUs of the database classes the config allows, by which RDS Extended
+// Support is billed.
+var dbVCPUs = map[string]int{
+	"db.t3.micro": 2, "db.t3.small": 2, "db.t3.medium": 2, "db.t3.large": 2,
+	"db.t4g.micro": 2, "db.t4g.small": 2, "db.t4g.medium": 2, "db.t4g.large": 2,
+	"db.m5.large": 2, "db.m5.xlarge": 4, "db.m6g.large": 2, "db.m6g.xlarge": 4,
+	"db.r5.large": 2, "db.r5.xlarge": 4, "db.r5.2xlarge": 8, "db.r6g.large": 2, "db.r6g.xlarge": 4,
+}
+
+func mustDate(s string) time.Time {
+	d, _ := lifecycle.Date(s)
+	return d
+}

@@ -132,3 +132,71 @@ func TestRepositoryTables(t *testing.T) {
 		t.Errorf("unknown stack: %v", err)
 	}
 }
+
+// LIFE-2: a version past its standard support is charged extended support as of the
+// estimate's day (EKS per cluster-hour, RDS per vCPU-hour, doubling in the third year);
+// the same stack on supported versions, or priced before the end, is not.
+func TestLIFE2ExtendedSupportIsPricedForAnOldVersion(t *testing.T) {
+	const old = `{"resource": {
+  "aws_eks_cluster": {"c": {"name": "demo", "version": "1.34"}, "new": {"name": "current", "version": "1.36"}},
+  "aws_db_instance": {"db": {"instance_class": "db.r5.large", "multi_az": true, "allocated_storage": 100, "engine_version": "8.0"}}
+}}`
+	table := testTable()
+	table.Prices["eks:extended-support"] = Price{USD: 0.50, Unit: "hour", Basis: "test"}
+	table.Prices["rds:extended-support-vcpu"] = Price{USD: 0.10, Unit: "vCPU-hour", Basis: "test"}
+	table.Prices["rds:extended-support-vcpu-year3"] = Price{USD: 0.20, Unit: "vCPU-hour", Basis: "test"}
+	extended := func(date string) map[string]float64 {
+		t.Helper()
+		table.AsOf = mustDate(date)
+		e, err := table.Estimate("old", []byte(old), Usage{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, l := range e.Lines {
+			if strings.Contains(l.PriceKey, "extended-support") {
+				out[l.Address+" "+l.PriceKey] += Cents(l.Monthly)
+			}
+		}
+		return out
+	}
+	// Before either end: nothing extra.
+	if got := extended("2026-07-01"); len(got) != 0 {
+		t.Errorf("before the end of standard support: %v", got)
+	}
+	// Today: 1.34 (ended 2026-12-02) pays 730 h × 0.50; MySQL 8.0 (ended 2026-07-31) pays
+	// 2 instances × 2 vCPU × 730 h × 0.10; 1.36 nothing.
+	want := map[string]float64{"aws_eks_cluster.c eks:extended-support": 365, "aws_db_instance.db rds:extended-support-vcpu": 292}
+	if got := extended("2026-12-06"); !mapsEqual(got, want) {
+		t.Errorf("on 2026-12-06: %v, want %v", got, want)
+	}
+	// Three years on, the RDS charge is at the third-year rate.
+	if got := extended("2028-08-01"); got["aws_db_instance.db rds:extended-support-vcpu-year3"] != 584 {
+		t.Errorf("in the third year: %v", got)
+	}
+	// The repository's table has the prices, dated as of the calendar's review.
+	jakarta, err := Jakarta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"eks:extended-support", "rds:extended-support-vcpu", "rds:extended-support-vcpu-year3"} {
+		if _, ok := jakarta.Prices[key]; !ok {
+			t.Errorf("prices-ap-southeast-3.json lacks %s", key)
+		}
+	}
+	if jakarta.AsOf.IsZero() {
+		t.Error("the repository's table prices as of no day")
+	}
+}
+
+func mapsEqual(a, b map[string]float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

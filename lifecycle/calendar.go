@@ -49,6 +49,24 @@ type Entry struct {
 // checked is the day this calendar was last reviewed against its sources.
 const checked = "2026-12-06"
 
+// Reviewed is the day the calendar was last checked against its sources: the day the
+// generated cost table (docs/cost.md) prices extended support as of.
+func Reviewed() time.Time {
+	d, _ := Date(checked)
+	return d
+}
+
+// PastStandardSupport is the calendar entry of component at version when its standard
+// support has ended by day: the vendor bills extended support from the day after.
+func PastStandardSupport(component, version string, day time.Time) (Entry, bool) {
+	e, ok := Lookup(component, version)
+	if !ok || e.StandardEnds == "" {
+		return Entry{}, false
+	}
+	ends, err := Date(e.StandardEnds)
+	return e, err == nil && day.After(ends)
+}
+
 // The sources the entries cite. Where an AWS page was read only through endoflife.date's
 // data (which is scraped from it), both are named.
 const (

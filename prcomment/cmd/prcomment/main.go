@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/smile/infra/cost"
 	"github.com/smile/infra/prcomment"
@@ -45,6 +46,8 @@ func run(args []string) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		// What staying on a version costs today: extended support past its end (LIFE-2).
+		table.AsOf = time.Now()
 		base, err := table.EstimateStack(stack, files[1])
 		if err != nil {
 			return "", fmt.Errorf("the base: %w", err)
