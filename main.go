@@ -41,6 +41,8 @@ func run() error {
 		StateBucket:      os.Getenv("SMILE_STATE_BUCKET"),
 		KubeAsCaller:     os.Getenv("SMILE_KUBE_AS_CALLER") == "1",
 		Versions:         os.Getenv("SMILE_VERSIONS"),
+		// The upgrade drill's check plan (scripts/emulator-deploy).
+		EmulatorUpgradeCheck: os.Getenv("SMILE_EMULATOR_UPGRADE_CHECK") == "1",
 	}
 	list := os.Getenv("SMILE_ENVIRONMENTS")
 	names, withBootstrap := splitBootstrap(list)

@@ -105,6 +105,10 @@ type Deployment struct {
 	// the upgrade drill deploys that, then plans the move to the defaults (LIFE-3).
 	// Empty or "current" keeps the defaults.
 	Versions string
+	// EmulatorUpgradeCheck keeps the updates the emulator cannot apply in the plan
+	// (SMILE_EMULATOR_UPGRADE_CHECK=1): the upgrade drill checks that plan, and applies
+	// one without them (stacks/emulator.go, UnsupportedUpdates).
+	EmulatorUpgradeCheck bool
 }
 
 // Prefix is the name prefix of every resource of this environment (ENV-2).

@@ -138,6 +138,9 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{"Deployment.EmulatorKubeDir: is empty: an emulator deployment needs the local Kubernetes API servers"}},
 		{"Kubernetes API servers without the emulator", func(e *Environment) { e.Deployment.EmulatorKubeDir = "/tmp/kube" },
 			[]string{"Deployment.EmulatorKubeDir: is set without the emulator endpoint"}},
+		// LIFE-3: the upgrade drill's check plan exists only in the emulator.
+		{"upgrade check without the emulator", func(e *Environment) { e.Deployment.EmulatorUpgradeCheck = true },
+			[]string{"Deployment.EmulatorUpgradeCheck: is set without the emulator endpoint"}},
 		{"caller credentials against the emulator", func(e *Environment) {
 			e.Deployment.EmulatorEndpoint, e.Deployment.EmulatorKubeDir = "http://127.0.0.1:5000", "/tmp/kube"
 			e.Deployment.KubeAsCaller = true

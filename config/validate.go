@@ -217,6 +217,9 @@ func (e Environment) validateDeployment(p *problems) {
 	if d.StateBucket != "" && !bucketNamePattern.MatchString(d.StateBucket) {
 		p.add("Deployment.StateBucket", "%q is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens) (SMILE_STATE_BUCKET)", d.StateBucket)
 	}
+	if d.EmulatorUpgradeCheck && d.EmulatorEndpoint == "" {
+		p.add("Deployment.EmulatorUpgradeCheck", "is set without the emulator endpoint: it belongs to the emulator's upgrade drill, unset SMILE_EMULATOR_UPGRADE_CHECK")
+	}
 	if d.Versions != "" && d.Versions != "current" && d.Versions != "previous" {
 		p.add("Deployment.Versions", "%q is neither current nor previous: leave SMILE_VERSIONS unset for the defaults, or set it to previous for the upgrade drill's starting point (LIFE-3)", d.Versions)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -26,6 +27,10 @@ type EmulatorException struct {
 	// IgnoreChanges lists attributes the emulator reports back differently, which would
 	// otherwise make every re-plan show a change.
 	IgnoreChanges []string
+	// UnsupportedUpdates are attributes whose update call the emulator lacks: ignored like
+	// IgnoreChanges, except in the upgrade drill's check plan (SMILE_EMULATOR_UPGRADE_CHECK=1,
+	// LIFE-3), which must show that they update in place; that plan is never applied.
+	UnsupportedUpdates []string
 	// Overrides set attributes to emulator-compatible values: a fixed value, or a
 	// func(cdktf.TerraformResource) any computing one per resource.
 	Overrides map[string]any
@@ -40,8 +45,8 @@ var EmulatorExceptions = []EmulatorException{
 		Reason: "moto drops the description of a rule that references another security group"},
 	{ResourceType: "aws_vpc_security_group_egress_rule", IgnoreChanges: []string{"description"},
 		Reason: "moto drops the description of a rule that references another security group"},
-	{ResourceType: "aws_eks_node_group", IgnoreChanges: []string{"remote_access", "update_config"},
-		Reason: "moto invents a remote_access block (every re-plan forces a replacement) and drops update_config"},
+	{ResourceType: "aws_eks_node_group", IgnoreChanges: []string{"remote_access", "update_config"}, UnsupportedUpdates: []string{"version"},
+		Reason: "moto invents a remote_access block (every re-plan forces a replacement) and drops update_config; it has no UpdateNodegroupVersion"},
 	{ResourceType: "aws_db_parameter_group", IgnoreChanges: []string{"parameter"},
 		Reason: "moto drops each parameter's apply method, so every plan re-adds the parameters"},
 	{ResourceType: "aws_sqs_queue", IgnoreChanges: []string{"redrive_policy"},
@@ -70,8 +75,8 @@ var EmulatorExceptions = []EmulatorException{
 		Reason: "moto answers StartLogging with HTTP 500 (it looks the trail up by name)"},
 	{ResourceType: "aws_launch_template", IgnoreChanges: []string{"tag_specifications"},
 		Reason: "moto reports the template's own tags back as a tag specification for the template, which every plan removes"},
-	{ResourceType: "aws_eks_cluster", IgnoreChanges: []string{"access_config"},
-		Reason: "moto does not store the access configuration, so every plan would re-send it"},
+	{ResourceType: "aws_eks_cluster", IgnoreChanges: []string{"access_config"}, UnsupportedUpdates: []string{"version"},
+		Reason: "moto does not store the access configuration, so every plan would re-send it; it has no UpdateClusterVersion"},
 	{ResourceType: "aws_iam_openid_connect_provider", Overrides: map[string]any{"url": uniqueIssuer},
 		Reason: "moto gives every cluster the same OIDC issuer, so the second cluster's provider would already exist"},
 	{ResourceType: "aws_backup_vault", IgnoreChanges: []string{"tags", "tags_all"},
@@ -123,7 +128,7 @@ var EmulatorExceptions = []EmulatorException{
 // applyEmulatorExceptions adjusts every resource of the stack whose type the table lists.
 // It runs only for emulator deployments, after the constructs are built, so no construct
 // carries an emulator branch.
-func applyEmulatorExceptions(stack cdktf.TerraformStack) error {
+func applyEmulatorExceptions(stack cdktf.TerraformStack, upgradeCheck bool) error {
 	byType := map[string]EmulatorException{}
 	for _, e := range EmulatorExceptions {
 		byType[e.ResourceType] = e
@@ -143,10 +148,14 @@ func applyEmulatorExceptions(stack cdktf.TerraformStack) error {
 		if e.Skip {
 			resource.AddOverride(jsii.String("count"), jsii.Number(0))
 		}
-		if len(e.IgnoreChanges) > 0 {
+		ignore := e.IgnoreChanges
+		if !upgradeCheck {
+			ignore = append(slices.Clone(ignore), e.UnsupportedUpdates...)
+		}
+		if len(ignore) > 0 {
 			// cdktf appends these to what the construct ignores itself (e.g. a node group's
 			// desired size).
-			resource.AddOverride(jsii.String("lifecycle.ignore_changes"), jsii.Strings(e.IgnoreChanges...))
+			resource.AddOverride(jsii.String("lifecycle.ignore_changes"), jsii.Strings(ignore...))
 		}
 		for attr, value := range e.Overrides {
 			if perResource, ok := value.(func(cdktf.TerraformResource) any); ok {

@@ -52,7 +52,7 @@ func (b *builder) fail(err error) {
 
 func (b *builder) emulatorExceptions() {
 	if b.ok() {
-		b.fail(applyEmulatorExceptions(b.stack))
+		b.fail(applyEmulatorExceptions(b.stack, b.env.Deployment.EmulatorUpgradeCheck))
 	}
 }
 
