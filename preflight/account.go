@@ -59,7 +59,7 @@ func (p *Preflight) sharedSingletons() []Finding {
 		}
 		if len(owners) > 1 {
 			findings = append(findings, Finding{Severity: Blocker, Check: "config",
-				What: fmt.Sprintf("%s share the account and all set %s", strings.Join(owners, ", "), s.field),
+				What: fmt.Sprintf("%s share the account and each set %s", strings.Join(owners, ", "), s.field),
 				Why:  "the second stack to deploy fails on settings the first already created",
 				Fix:  fmt.Sprintf("set %s on one of them only (config/)", s.field)})
 		}
