@@ -58,11 +58,15 @@ func TestRules(t *testing.T) {
 			change: func(f *fakeAWS) { f.applied["ec2/L-0263D0A3"] = 10 },
 			find:   "L-0263D0A3", want: OK, texts: []string{"allows 10 (applied value)"}},
 		{name: "without the quota API the documented default is used", rule: quotas, env: prod,
-			change: func(f *fakeAWS) { f.errs = map[string]error{"GetServiceQuota": broken, "GetAWSDefaultServiceQuota": broken} },
-			find:   "L-F678F1CE", want: OK, texts: []string{"need 2 (prod 1 VPCs + 1 VPCs already in the account)", "AWS's documented default"}},
+			change: func(f *fakeAWS) {
+				f.errs = map[string]error{"GetServiceQuota": broken, "GetAWSDefaultServiceQuota": broken}
+			},
+			find: "L-F678F1CE", want: OK, texts: []string{"need 2 (prod 1 VPCs + 1 VPCs already in the account)", "AWS's documented default"}},
 		{name: "a vCPU quota without API and without a default cannot be checked", rule: quotas, env: prod,
-			change: func(f *fakeAWS) { f.errs = map[string]error{"GetServiceQuota": broken, "GetAWSDefaultServiceQuota": broken} },
-			find:   "L-1216C47A", want: Warning, texts: []string{"could not check", "AccessDenied", "the need is 822"}},
+			change: func(f *fakeAWS) {
+				f.errs = map[string]error{"GetServiceQuota": broken, "GetAWSDefaultServiceQuota": broken}
+			},
+			find: "L-1216C47A", want: Warning, texts: []string{"could not check", "AccessDenied", "the need is 822"}},
 		{name: "prod's standard vCPUs at max size fit 822", rule: quotas, env: prod,
 			change: func(f *fakeAWS) { f.applied["ec2/L-1216C47A"] = 822 },
 			find:   "L-1216C47A", want: OK, texts: []string{"need 822 (prod 822 vCPUs"}},
@@ -73,8 +77,10 @@ func TestRules(t *testing.T) {
 			change: func(f *fakeAWS) { f.applied["ec2/L-DB2E81BA"] = 0 },
 			find:   "L-DB2E81BA", want: Blocker, texts: []string{"need 16 (prod 16 vCPUs at the GPU groups' max sizes)", "--desired-value 16"}},
 		{name: "EKS clusters of other teams count", rule: quotas, env: prod,
-			change: func(f *fakeAWS) { f.clusters, f.applied["eks/L-1194D53C"] = []string{"smile5-prod-app", "other-team"}, 2 },
-			find:   "L-1194D53C", want: Blocker, texts: []string{"need 3 (prod 2 clusters (app and data) + 1 EKS clusters already in the account)"}},
+			change: func(f *fakeAWS) {
+				f.clusters, f.applied["eks/L-1194D53C"] = []string{"smile5-prod-app", "other-team"}, 2
+			},
+			find: "L-1194D53C", want: Blocker, texts: []string{"need 3 (prod 2 clusters (app and data) + 1 EKS clusters already in the account)"}},
 		{name: "interface endpoints fit", rule: quotas, env: prod,
 			find: "L-29B6F2EB", want: OK, texts: []string{"need 10 (interface endpoints in the stack's VPC)"}},
 
