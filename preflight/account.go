@@ -67,7 +67,8 @@ func (p *Preflight) sharedSingletons() []Finding {
 	return findings
 }
 
-// blocker is an existing singleton that the stack's resource of type typ would create.
+// existing is the finding for a singleton that the stack's resource of type typ would
+// create but the account already has.
 func (p *Preflight) existing(typ, what, address, id, extra string) Finding {
 	fix := "import it: " + p.importCommand(address, id)
 	if address == "" {

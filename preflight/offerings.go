@@ -14,6 +14,7 @@ import (
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/smile/infra/config"
 )
@@ -113,7 +114,7 @@ func (p *Preflight) database(ctx context.Context) Finding {
 	if len(options) == 0 {
 		// An answer without any MySQL option at all is not a real region's: say so rather
 		// than block on it.
-		if any, err := p.orderable(ctx, nil); err == nil && len(any) == 0 {
+		if all, err := p.orderable(ctx, nil); err == nil && len(all) == 0 {
 			return couldNotCheck("offering", what, fmt.Errorf("DescribeOrderableDBInstanceOptions lists no MySQL option at all in %s", p.Env.Region), manual)
 		}
 	}
@@ -121,26 +122,20 @@ func (p *Preflight) database(ctx context.Context) Finding {
 		Why: "the database fails to create", Fix: "choose an orderable class in Database.InstanceClass (config/): " + manual}
 }
 
-func (p *Preflight) orderable(ctx context.Context, class *string) ([]rdsOption, error) {
+// orderable lists the MySQL options of class (the first page of every class when nil).
+func (p *Preflight) orderable(ctx context.Context, class *string) ([]rdstypes.OrderableDBInstanceOption, error) {
 	in := &rds.DescribeOrderableDBInstanceOptionsInput{Engine: aws.String("mysql"), DBInstanceClass: class}
-	var options []rdsOption
+	var options []rdstypes.OrderableDBInstanceOption
 	for {
 		out, err := p.AWS.RDS.DescribeOrderableDBInstanceOptions(ctx, in)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range out.OrderableDBInstanceOptions {
-			options = append(options, rdsOption{o.EngineVersion, o.MultiAZCapable})
-		}
+		options = append(options, out.OrderableDBInstanceOptions...)
 		if in.Marker = out.Marker; in.Marker == nil || class == nil {
 			return options, nil
 		}
 	}
-}
-
-type rdsOption struct {
-	EngineVersion  *string
-	MultiAZCapable *bool
 }
 
 // cache: ElastiCache has no read-only call that lists the on-demand node types of a region;
