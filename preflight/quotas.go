@@ -24,22 +24,23 @@ type Quota struct {
 	Default             float64
 }
 
-// The quota codes, as the Service Quotas console lists them (checked 2026-12-06).
+// The quota codes and defaults, checked 2026-12-06 against public sources: the VPC user
+// guide's quota table (awsdocs/amazon-vpc-user-guide, doc_source/amazon-vpc-limits.md) and
+// the checks of public quota tools (aws-quota-checker's ec2_eip_count and eks_count, and
+// others that name each code with its quota name).
 var (
-	// VPC user guide, "Amazon VPC quotas": Elastic IP addresses per Region, default 5
-	// (awsdocs/amazon-vpc-user-guide; aws-quota-checker's ec2_eip_count uses the same code).
+	// Elastic IP addresses per Region, default 5.
 	QuotaElasticIPs = Quota{"ec2", "L-0263D0A3", "EC2-VPC Elastic IPs", 5}
-	// VPC user guide: "VPCs per Region | 5 | servicequotas/.../vpc/quotas/L-F678F1CE".
+	// The VPC user guide: "VPCs per Region | 5 | .../services/vpc/quotas/L-F678F1CE".
 	QuotaVPCs = Quota{"vpc", "L-F678F1CE", "VPCs per Region", 5}
-	// VPC user guide, "VPC endpoints": interface endpoints per VPC, default 50.
+	// Default 50.
 	QuotaInterfaceEndpoints = Quota{"vpc", "L-29B6F2EB", "Interface VPC endpoints per VPC", 50}
-	// EKS user guide, "Service quotas": clusters per Region, default 100 (aws-quota-checker's
-	// eks_count uses the same code).
+	// Clusters per Region, default 100.
 	QuotaEKSClusters = Quota{"eks", "L-1194D53C", "Clusters", 100}
-	// EC2 user guide, "On-Demand Instance quotas": vCPUs of running standard instances; the
-	// value is set per account, so there is no default to fall back on.
+	// vCPUs of running standard instances: set per account, so there is no default to fall
+	// back on.
 	QuotaStandardVCPUs = Quota{"ec2", "L-1216C47A", "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 0}
-	// Same table: vCPUs of running G and VT instances; 0 in many new accounts.
+	// vCPUs of running G and VT instances: per account too, and 0 in many new ones.
 	QuotaGAndVTVCPUs = Quota{"ec2", "L-DB2E81BA", "Running On-Demand G and VT instances", 0}
 )
 
