@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 
-.PHONY: help setup emulator drills emulator-bootstrap test lifecycle synth diff snapshots scan bench clean
+.PHONY: help setup emulator drills emulator-bootstrap test lifecycle synth diff preflight snapshots scan bench clean
 
 help:
 	@cat help
@@ -32,6 +32,10 @@ synth: setup ## synthesize every stack into cdktf.out/
 diff: setup ## cdktf diff of STACK (default smile-dev) against its state
 	$(ENV) stack=$${STACK:-smile-dev} && SMILE_ENVIRONMENTS=$${stack#smile-} cdktf synth && \
 	  scripts/lock-providers $$stack && cdktf diff $$stack --skip-synth
+
+preflight: ## read-only checks of the real account before the first deploy of STACK (SAFE-3); WITH=dev,staging when they share its account
+	@test -n "$(STACK)" || { echo "make preflight: set STACK=smile-dev|smile-staging|smile-prod, e.g. AWS_PROFILE=<profile> make preflight STACK=smile-prod"; exit 2; }
+	@$(ENV) go build -o .build/preflight ./preflight/cmd/preflight && .build/preflight -stack "$(STACK)" $(if $(WITH),-with "$(WITH)")
 
 snapshots: setup ## refresh testdata/*.tf.json and the generated docs/ after an intended change
 	$(ENV) go test . -run 'TestSnapshots|TestSEC7ComplianceMap|TestDocs' -update
