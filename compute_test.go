@@ -94,16 +94,26 @@ func TestEKS1EKS2NodeGroups(t *testing.T) {
 			if gpu.str("ami_type") != "AL2023_x86_64_NVIDIA" || block(gpu, "scaling_config")["min_size"] != float64(0) || len(taints) != 1 {
 				t.Errorf("smile-prod: GPU group ami %s scaling %v taints %v", gpu.str("ami_type"), block(gpu, "scaling_config"), taints)
 			}
+			// SAFE-3: Jakarta offers g5 in two of its three zones: the group uses only their subnets.
+			if subnets := gpu.strs("subnet_ids"); len(subnets) != 2 || len(data["compute"].strs("subnet_ids")) != 3 {
+				t.Errorf("smile-prod: GPU group in subnets %v, want the two zones that offer g5 (the others in all three)", subnets)
+			}
 		}
 	}
 }
 
-// EKS-3: both clusters run the configured version, one EKS still creates.
+// EKS-3, LIFE-3: both clusters run the configured version, one EKS still creates, and every
+// node group follows it, so an upgrade rolls the nodes after the control plane.
 func TestEKS3Version(t *testing.T) {
 	for name, s := range synthReal(t) {
 		for _, c := range s.resources("aws_eks_cluster") {
-			if c.str("version") != "1.34" {
-				t.Errorf("%s: %s runs %s, want 1.34", name, c.str("name"), c.str("version"))
+			if want := config.CurrentVersions().Kubernetes; c.str("version") != want {
+				t.Errorf("%s: %s runs %s, want %s", name, c.str("name"), c.str("version"), want)
+			}
+		}
+		for _, g := range s.resources("aws_eks_node_group") {
+			if g.str("version") != config.CurrentVersions().Kubernetes {
+				t.Errorf("%s: node group %s at version %q, want the cluster's", name, g.str("node_group_name"), g.str("version"))
 			}
 		}
 		if n := len(s.resources("aws_eks_cluster")); n != 2 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smile/infra/config"
 	"github.com/smile/infra/constructs/backup"
 	"github.com/smile/infra/constructs/buckets"
 	"github.com/smile/infra/constructs/rds"
@@ -77,7 +78,7 @@ func TestDB1Database(t *testing.T) {
 		if db.num("max_allocated_storage") != wantMax {
 			t.Errorf("%s: max_allocated_storage %d, want %d", name, db.num("max_allocated_storage"), wantMax)
 		}
-		if db.str("engine") != "mysql" || db.str("engine_version") != "8.0" || db.str("storage_type") != "gp3" ||
+		if db.str("engine") != "mysql" || db.str("engine_version") != config.CurrentVersions().MySQL || db.str("storage_type") != "gp3" ||
 			!db.boolean("storage_encrypted") || db.str("kms_key_id") != key(t, s, "data").Ref("arn") ||
 			db.Attrs["publicly_accessible"] != false {
 			t.Errorf("%s: database engine %s %s storage %s encrypted %v key %s public %v", name, db.str("engine"), db.str("engine_version"),
@@ -107,6 +108,11 @@ func TestDB2DatabaseProtection(t *testing.T) {
 		}
 		if params["require_secure_transport"] != "1" || !reflect.DeepEqual(params, rds.Parameters) {
 			t.Errorf("%s: parameters %v", name, params)
+		}
+		// LIFE-3: the family follows the engine; a major upgrade creates the new group first.
+		group := s.byRef(t, db.str("parameter_group_name"))
+		if lc, _ := group.Attrs["lifecycle"].(map[string]any); group.str("family") != "mysql"+env.Database.EngineVersion || lc["create_before_destroy"] != true {
+			t.Errorf("%s: parameter group family %s lifecycle %v", name, group.str("family"), group.Attrs["lifecycle"])
 		}
 		if !db.boolean("manage_master_user_password") || db.str("master_user_secret_kms_key_id") != key(t, s, "data").Ref("arn") ||
 			db.Attrs["password"] != nil || db.str("username") == "admin" || !db.boolean("iam_database_authentication_enabled") {
@@ -163,6 +169,11 @@ func TestCACHE1Redis(t *testing.T) {
 			g.str("kms_key_id") != key(t, s, "data").Ref("arn") || !g.boolean("transit_encryption_enabled") || g.str("transit_encryption_mode") != "required" {
 			t.Errorf("%s: failover %v multi-AZ %v at rest %v key %s transit %v", name, g.Attrs["automatic_failover_enabled"], g.Attrs["multi_az_enabled"],
 				g.Attrs["at_rest_encryption_enabled"], g.str("kms_key_id"), g.Attrs["transit_encryption_enabled"])
+		}
+		// LIFE-1: Valkey at the calendar's version, its parameter group of the same family.
+		params := s.one(t, "aws_elasticache_parameter_group", g.str("parameter_group_name"))
+		if g.str("engine") != "valkey" || g.str("engine_version") != config.CurrentVersions().CacheEngineVersion || params.str("family") != "valkey8" {
+			t.Errorf("%s: cache engine %s %s, parameter group family %s", name, g.str("engine"), g.str("engine_version"), params.str("family"))
 		}
 		if g.num("snapshot_retention_limit") != env.Cache.SnapshotRetentionDays || g.Attrs["auth_token"] != nil {
 			t.Errorf("%s: snapshot retention %d auth token %v", name, g.num("snapshot_retention_limit"), g.Attrs["auth_token"])

@@ -510,12 +510,12 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 				if e.Skip && r.Attrs["count"] != float64(0) {
 					t.Errorf("emulator %s.%s should be skipped (count 0): %s", typ, r.Name, e.Reason)
 				}
-				if len(e.IgnoreChanges) > 0 {
+				if ignored := e.Ignored(false); len(ignored) > 0 {
 					// The exception's attributes come after those the construct ignores itself.
 					lc, _ := r.Attrs["lifecycle"].(map[string]any)
 					got := toStrings(lc["ignore_changes"])
-					if len(got) < len(e.IgnoreChanges) || !reflect.DeepEqual(got[len(got)-len(e.IgnoreChanges):], e.IgnoreChanges) {
-						t.Errorf("emulator %s.%s ignore_changes = %v, want it to end with %v", typ, r.Name, got, e.IgnoreChanges)
+					if len(got) < len(ignored) || !reflect.DeepEqual(got[len(got)-len(ignored):], ignored) {
+						t.Errorf("emulator %s.%s ignore_changes = %v, want it to end with %v", typ, r.Name, got, ignored)
 					}
 				}
 			}
@@ -544,9 +544,9 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 					if e.Skip {
 						delete(attrs, "count")
 					}
-					if lc, ok := attrs["lifecycle"].(map[string]any); ok && len(e.IgnoreChanges) > 0 {
+					if lc, ok := attrs["lifecycle"].(map[string]any); ok && len(e.Ignored(false)) > 0 {
 						list := lc["ignore_changes"].([]any)
-						if kept := list[:len(list)-len(e.IgnoreChanges)]; len(kept) > 0 {
+						if kept := list[:len(list)-len(e.Ignored(false))]; len(kept) > 0 {
 							lc["ignore_changes"] = kept
 						} else {
 							delete(lc, "ignore_changes")

@@ -76,6 +76,17 @@ type NodeGroup struct {
 	Taints  []Taint
 	// GPU nodes boot the NVIDIA AL2023 AMI and need a GPU instance type.
 	GPU bool
+	// Zones are the availability zones the group launches in, where its instance types are
+	// not offered in every zone of the environment; empty means every zone.
+	Zones []string
+}
+
+// ZonesIn are the zones the group launches in, of the environment's zones.
+func (g NodeGroup) ZonesIn(all []string) []string {
+	if len(g.Zones) == 0 {
+		return all
+	}
+	return g.Zones
 }
 
 // Taint keeps pods off a node group unless they tolerate it.
@@ -112,6 +123,9 @@ func nodeGroup(name, instanceType string, minSize, maxSize, desired, diskGiB int
 func defaultCompute(appMin, appMax, dataMin, dataMax, diskGiB int) Compute {
 	gpu := nodeGroup("gpu", "g5.xlarge", 0, 4, 0, 100)
 	gpu.GPU = true
+	// Jakarta offers g5 (its only NVIDIA family) in ap-southeast-3a and 3c, not 3b
+	// (DescribeInstanceTypeOfferings; make preflight checks it).
+	gpu.Zones = []string{"ap-southeast-3a", "ap-southeast-3c"}
 	gpu.Labels["nvidia.com/gpu.present"] = "true"
 	// Only pods that ask for a GPU (and tolerate this) land on the expensive nodes.
 	gpu.Taints = []Taint{{Key: "nvidia.com/gpu", Value: "true", Effect: "NO_SCHEDULE"}}

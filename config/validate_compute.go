@@ -85,8 +85,8 @@ func (e Environment) validateCompute(p *problems) {
 		p.add("Compute.AdminRoleArns", "%q is listed twice: one access entry per role", dup)
 	}
 	e.validateAddons(p)
-	validateCluster(p, "Compute.Application", c.Application, c.KubernetesVersion)
-	validateCluster(p, "Compute.Data", c.Data, c.KubernetesVersion)
+	validateCluster(p, "Compute.Application", c.Application, e.AvailabilityZones)
+	validateCluster(p, "Compute.Data", c.Data, e.AvailabilityZones)
 
 	b := c.Bastion
 	if !slices.Contains(bastionInstanceTypes, b.InstanceType) {
@@ -135,7 +135,7 @@ func (e Environment) validateAddons(p *problems) {
 	}
 }
 
-func validateCluster(p *problems, field string, c Cluster, version string) {
+func validateCluster(p *problems, field string, c Cluster, zones []string) {
 	groups := c.ActiveNodeGroups()
 	if len(c.NodeGroups) == 0 {
 		p.add(field+".NodeGroups", "is empty: a cluster needs at least one node group")
@@ -164,6 +164,11 @@ func validateCluster(p *problems, field string, c Cluster, version string) {
 		}
 		if len(g.InstanceTypes) == 0 {
 			p.add(f+".InstanceTypes", "%s: is empty", g.Name)
+		}
+		for _, z := range g.Zones {
+			if !slices.Contains(zones, z) {
+				p.add(f+".Zones", "%s: %q is not one of the environment's zones (%s)", g.Name, z, strings.Join(zones, ", "))
+			}
 		}
 		for _, t := range g.InstanceTypes {
 			vcpus, known := nodeInstanceVCPUs[t]

@@ -38,7 +38,7 @@ func (p *Preflight) Offerings(ctx context.Context) []Finding {
 			f = Finding{Severity: Blocker, Check: "offering",
 				What: fmt.Sprintf("%s: Jakarta does not offer %s in %s (offered in: %s)", what, instanceType, strings.Join(missing, ", "), orNone(zones[instanceType])),
 				Why:  why,
-				Fix: fmt.Sprintf("choose a type offered in every zone of Environment.AvailabilityZones in config/ (aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=instance-type,Values=%s --region %s)",
+				Fix: fmt.Sprintf("list only the zones that offer it in the node group's Zones, or choose a type offered in every zone of Environment.AvailabilityZones, in config/ (aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=instance-type,Values=%s --region %s)",
 					instanceType, env.Region)}
 		}
 		findings = append(findings, f)
@@ -47,8 +47,8 @@ func (p *Preflight) Offerings(ctx context.Context) []Finding {
 	for _, cluster := range []string{"app", "data"} {
 		for _, g := range clusters[cluster] {
 			for _, t := range g.InstanceTypes {
-				check(fmt.Sprintf("node group %s/%s", cluster, g.Name), t, env.AvailabilityZones,
-					"the node group spans every private subnet, so its creation fails or its nodes never launch there")
+				check(fmt.Sprintf("node group %s/%s", cluster, g.Name), t, g.ZonesIn(env.AvailabilityZones),
+					"the node group spans the private subnets of those zones, so its creation fails or its nodes never launch there")
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func (b *builder) compute(net *network.Output, k *keys, runner *cirunner.Output)
 	cluster := func(id, purpose string, c config.Cluster) *eks.Output {
 		out, err := eks.New(b.stack, id, eks.Config{
 			Name: env.Prefix() + "-" + purpose, KubernetesVersion: comp.KubernetesVersion, Cluster: c, Addons: comp.Addons,
-			VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs, AppSecurityGroupID: net.SecurityGroups.App,
+			VpcID: net.VpcID, SubnetIDs: net.PrivateSubnetIDs, SubnetZones: b.env.AvailabilityZones, AppSecurityGroupID: net.SecurityGroups.App,
 			APIClients:          []eks.APIClient{{Name: "bastion", SecurityGroupID: host.SecurityGroupID}, {Name: "ci-runner", SecurityGroupID: runner.SecurityGroupID}},
 			PublicEndpointCidrs: comp.PublicEndpointCidrs, Admins: admins,
 			Viewers:       []eks.Admin{{Key: "ci-plan", Arn: jsii.String(env.Delivery.PlanRoleArn)}},

@@ -125,6 +125,15 @@ var EmulatorExceptions = []EmulatorException{
 		Reason: "its chart comes from a public chart repository, which this offline machine cannot reach; terraform validate checks every release against the helm provider's schema and tests check the values"},
 }
 
+// Ignored are the attributes the exception adds to ignore_changes: the upgrade drill's
+// check plan keeps the updates the emulator cannot apply.
+func (e EmulatorException) Ignored(upgradeCheck bool) []string {
+	if upgradeCheck {
+		return e.IgnoreChanges
+	}
+	return append(slices.Clone(e.IgnoreChanges), e.UnsupportedUpdates...)
+}
+
 // applyEmulatorExceptions adjusts every resource of the stack whose type the table lists.
 // It runs only for emulator deployments, after the constructs are built, so no construct
 // carries an emulator branch.
@@ -148,11 +157,7 @@ func applyEmulatorExceptions(stack cdktf.TerraformStack, upgradeCheck bool) erro
 		if e.Skip {
 			resource.AddOverride(jsii.String("count"), jsii.Number(0))
 		}
-		ignore := e.IgnoreChanges
-		if !upgradeCheck {
-			ignore = append(slices.Clone(ignore), e.UnsupportedUpdates...)
-		}
-		if len(ignore) > 0 {
+		if ignore := e.Ignored(upgradeCheck); len(ignore) > 0 {
 			// cdktf appends these to what the construct ignores itself (e.g. a node group's
 			// desired size).
 			resource.AddOverride(jsii.String("lifecycle.ignore_changes"), jsii.Strings(ignore...))

@@ -67,8 +67,10 @@ type Config struct {
 	// Addons maps every add-on of config.AddonNames to its version.
 	Addons map[string]string
 	VpcID  *string
-	// SubnetIDs are the private application subnets: control-plane ENIs and nodes (EKS-4).
-	SubnetIDs []*string
+	// SubnetIDs are the private application subnets: control-plane ENIs and nodes (EKS-4);
+	// SubnetZones is the zone of each, in the same order (a node group may use some zones).
+	SubnetIDs   []*string
+	SubnetZones []string
 	// AppSecurityGroupID (NET-5) is attached to every node, so pods reach the data stores
 	// and the load balancer reaches pods.
 	AppSecurityGroupID *string

@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -110,7 +111,7 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 		ClusterName:   clusterName,
 		NodeGroupName: jsii.String(name),
 		NodeRoleArn:   roleArn,
-		SubnetIds:     &cfg.SubnetIDs,
+		SubnetIds:     subnetsIn(cfg, g),
 		AmiType:       jsii.String(ami),
 		// Nodes follow the control plane: a Kubernetes upgrade updates the cluster first
 		// (the group refers to it), then rolls each group onto the new version (LIFE-3).
@@ -134,4 +135,16 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings("scaling_config[0].desired_size")},
 		DependsOn: &dependsOn,
 	})
+}
+
+// subnetsIn are the private subnets in the zones the group launches in.
+func subnetsIn(cfg Config, g config.NodeGroup) *[]*string {
+	zones := g.ZonesIn(cfg.SubnetZones)
+	var out []*string
+	for i, id := range cfg.SubnetIDs {
+		if i < len(cfg.SubnetZones) && slices.Contains(zones, cfg.SubnetZones[i]) {
+			out = append(out, id)
+		}
+	}
+	return &out
 }

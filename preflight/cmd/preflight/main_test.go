@@ -81,8 +81,9 @@ func TestPreflightAgainstMoto(t *testing.T) {
 		"BLOCKER quota: EC2-VPC Elastic IPs (ec2 L-0263D0A3): need 7 (dev 1 + staging 3 + prod 3 NAT gateways + 0 Elastic IPs already in the account), the account allows 5",
 		"--quota-code L-0263D0A3 --desired-value 7 --region ap-southeast-3",
 		"OK      quota: VPCs per Region (vpc L-F678F1CE)",
-		// moto's offerings are AWS's: no g5.xlarge in the second Jakarta zone.
-		"BLOCKER offering: node group data/gpu: Jakarta does not offer g5.xlarge in ap-southeast-3b",
+		// moto's offerings are AWS's: no g5.xlarge in the second Jakarta zone, which the GPU
+		// group leaves out (config.NodeGroup.Zones).
+		"OK      offering: node group data/gpu: g5.xlarge is offered in ap-southeast-3a, ap-southeast-3c",
 		"import 'aws_guardduty_detector.account-baseline_guardduty_74E24D54' '" + *detector.DetectorId + "'",
 		"import 'aws_securityhub_account.account-baseline_security-hub_05D1B19E' '123456789012'",
 		"import 'aws_config_configuration_recorder.account-baseline_config-recorder_9AF143BB' 'default'",
@@ -95,7 +96,7 @@ func TestPreflightAgainstMoto(t *testing.T) {
 		// The emulator exceptions: WARNINGs, not crashes.
 		"WARNING quota: could not check Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (ec2 L-1216C47A)",
 		"WARNING quota: could not check Running On-Demand G and VT instances (ec2 L-DB2E81BA)",
-		"WARNING offering: could not check database instance class db.r5.large for MySQL 8.0 Multi-AZ: DescribeOrderableDBInstanceOptions lists no MySQL option at all",
+		"WARNING offering: could not check database instance class db.r5.large for MySQL 8.4 Multi-AZ: DescribeOrderableDBInstanceOptions lists no MySQL option at all",
 		"WARNING offering: could not check cache node type cache.r6g.large (DescribeReservedCacheNodesOfferings)",
 		"WARNING addon: could not check the pinned versions of",
 		"preflight smile-prod: ",
