@@ -221,8 +221,8 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{`Cache.Engine: "memcached" is not an ElastiCache engine SMILE runs: use valkey`}},
 		{"Valkey version not in the calendar", func(e *Environment) { e.Cache.EngineVersion = "7.2" },
 			[]string{`Cache.EngineVersion: "7.2" is not a valkey version in the support calendar: use one of 8.1`}},
-		{"node group zone outside the environment", func(e *Environment) { e.Compute.Data.GPU.Zones = []string{"ap-southeast-1a"} },
-			[]string{`Compute.Data.GPU.Zones: gpu: "ap-southeast-1a" is not one of the environment's zones`}},
+		{"node group zone outside the environment", func(e *Environment) { e.Compute.Data.NodeGroups[0].Zones = []string{"ap-southeast-1a"} },
+			[]string{`Compute.Data.NodeGroups[0].Zones: compute: "ap-southeast-1a" is not one of the environment's zones`}},
 		{"add-on version malformed", func(e *Environment) { e.Compute.Addons[AddonVpcCni] = "latest" },
 			[]string{`Compute.Addons[vpc-cni]: "latest" is not an EKS add-on version`}},
 		// EKS-1, EKS-2, EKS-4
