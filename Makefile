@@ -31,7 +31,7 @@ diff: setup ## cdktf diff of STACK (default smile-dev) against its state
 	  scripts/lock-providers $$stack && cdktf diff $$stack --skip-synth
 
 snapshots: setup ## refresh testdata/*.tf.json and the generated docs/ after an intended change
-	$(ENV) go test . -run 'TestSnapshots|TestSEC7ComplianceMap|TestDocs' -update
+	$(ENV) go test . -run 'TestSnapshots|TestSAFE2StatefulAddressesAreAnInterface|TestSEC7ComplianceMap|TestDocs' -update
 
 scan: setup ## the policy suite and tfsec over every stack (SEC-7)
 	$(ENV) go test . -count=1 -run 'TestPolicySuite|TestTfsecScan' -v
