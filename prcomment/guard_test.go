@@ -11,8 +11,9 @@ import (
 
 // The plans in testdata/ are `terraform show -json` of smile-dev deployed to the emulator,
 // planned with one change each (trimmed to the resource changes that matter): the events
-// queue's logical ID renamed (delete and create), the database's identifier changed (forces
-// a replacement), a KMS alias removed (delete), and the rename with its moved block.
+// queue's logical ID renamed (delete and create), its name changed (forces a replacement;
+// the database's identifier would not: provider 5.100 renames an instance in place), a KMS
+// alias removed (delete), and the rename with its moved block.
 func readPlan(t *testing.T, name string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
@@ -30,7 +31,7 @@ func TestSAFE1GuardOnEmulatorPlans(t *testing.T) {
 		file, address, action, forcedBy string
 	}{
 		{"plan-rename.json", "aws_sqs_queue.queues_events_61EEF6C9", "delete", ""},
-		{"plan-replace.json", "aws_db_instance.database_instance_D7FC2283", "replace", "identifier"},
+		{"plan-replace.json", "aws_sqs_queue.queues_events_61EEF6C9", "replace", "name"},
 		{"plan-delete.json", deletedAlias, "delete", ""},
 	} {
 		t.Run(c.file, func(t *testing.T) {
@@ -107,7 +108,7 @@ func TestSAFE1CommentOpensWithTheWarning(t *testing.T) {
 	body := Body("abc1234", []string{quiet, loud})
 	warning := strings.Index(body, "## :warning: Stateful resources deleted or replaced")
 	first := strings.Index(body, "### `smile-staging`")
-	line := "- `aws_db_instance.database_instance_D7FC2283` in `smile-dev`: **replace**, forced by `identifier`"
+	line := "- `aws_sqs_queue.queues_events_61EEF6C9` in `smile-dev`: **replace**, forced by `name`"
 	if warning < 0 || first < 0 || warning > first || !strings.Contains(body, line) {
 		t.Errorf("the comment does not open with the warning %q:\n%s", line, body)
 	}
