@@ -38,7 +38,7 @@ preflight: ## read-only checks of the real account before the first deploy of ST
 	@$(ENV) go build -o .build/preflight ./preflight/cmd/preflight && .build/preflight -stack "$(STACK)" $(if $(WITH),-with "$(WITH)")
 
 snapshots: setup ## refresh testdata/*.tf.json and the generated docs/ after an intended change
-	$(ENV) go test . -run 'TestSnapshots|TestSEC7ComplianceMap|TestDocs' -update
+	$(ENV) go test . -run 'TestSnapshots|TestSAFE2StatefulAddressesAreAnInterface|TestSEC7ComplianceMap|TestDocs' -update
 
 scan: setup ## the policy suite and tfsec over every stack (SEC-7)
 	$(ENV) go test . -count=1 -run 'TestPolicySuite|TestTfsecScan' -v

@@ -540,7 +540,7 @@ func TestCMP2Ecr(t *testing.T) {
 // EKS-5, CMP-1, CMP-3, NET-5: the groups beyond NET-5's allow exactly what they need: a
 // cluster's nodes talk to each other, the control plane reaches kubelets and webhooks,
 // nodes, the bastion and the CI runner reach the API; the bastion, the runner and the
-// snapshot function accept nothing.
+// snapshot function accept nothing, and the bastion sends nothing to the internet.
 func TestEKSClusterSecurityGroups(t *testing.T) {
 	for name, s := range synthReal(t) {
 		p := "smile5-" + envOf(name).Name + "-"
@@ -556,8 +556,16 @@ func TestEKSClusterSecurityGroups(t *testing.T) {
 			k := r.group + " " + direction
 			got[k] = append(got[k], fmt.Sprintf("%s %d %s", r.protocol, r.port, r.peer))
 		}
-		// The bastion, the CI runner and the snapshot function accept nothing and call out on 443 only.
-		want := map[string][]string{p + "bastion out": {"tcp 443 0.0.0.0/0"}, p + "ci-runner out": {"tcp 443 0.0.0.0/0"}, p + "redis-snapshot out": {"tcp 443 0.0.0.0/0"}}
+		// The bastion, the CI runner and the snapshot function accept nothing and call out on
+		// 443 only; the bastion only inside the VPC and to S3's gateway endpoint (NET-5).
+		s3 := ""
+		for _, e := range s.resources("aws_vpc_endpoint") {
+			if e.str("vpc_endpoint_type") == "Gateway" {
+				s3 = "pl:" + e.Ref("prefix_list_id")
+			}
+		}
+		want := map[string][]string{p + "bastion out": {"tcp 443 " + envOf(name).Network.VpcCidr, "tcp 443 " + s3},
+			p + "ci-runner out": {"tcp 443 0.0.0.0/0"}, p + "redis-snapshot out": {"tcp 443 0.0.0.0/0"}}
 		for _, c := range []string{"app", "data"} {
 			cp, nodes := "sg:"+p+c+"-control-plane", "sg:"+p+c+"-nodes"
 			want[p+c+"-control-plane in"] = []string{"tcp 443 " + nodes, "tcp 443 sg:" + p + "bastion", "tcp 443 sg:" + p + "ci-runner"}

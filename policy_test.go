@@ -25,7 +25,8 @@ type policyCheck struct {
 // A policyException is a check that fails on purpose, with the reason next to it.
 type policyException struct {
 	Controls string
-	// Resource is the resource's name with {env} for the environment, or "*".
+	// Resource is the resource's name with {env} for the environment, or "*"; a resource
+	// without a name (a security group rule) is named by its logical ID.
 	Resource string
 	// Envs limits the exception to these environments; empty is all.
 	Envs   []string
@@ -57,6 +58,14 @@ var policyExceptions = []policyException{
 		"RES-2: a CLOUDFRONT web ACL logs only to us-east-1; CloudFront's own access logs and the regional ACL's logs cover the requests (stacks/useast1.go)"},
 	{"CKV_AWS_338", "*", nil,
 		"OBS-1 sets a 30-day floor per environment; the 7-year audit archive is the audit bucket and the trail's group keeps 365 days"},
+	{"CKV_AWS_382", "network_app-out-https_54F1A752", nil,
+		"NET-5: the application tier calls out on 443 to the internet (third-party APIs) through the NAT gateways"},
+	{"CKV_AWS_382", "network_app-out-http_65361AF0", nil,
+		"NET-5: the application tier's port 80 egress (package mirrors without TLS) through the NAT gateways"},
+	{"CKV_AWS_382", "ci-runner_out-https_49565CC6", nil,
+		"the runner's jobs reach GitHub and the Go, npm and Terraform registries, which have no endpoint in the VPC"},
+	{"CKV_AWS_382", "redis-snapshot_sg-out-https_2B685C9D", nil,
+		"the snapshot function calls the ElastiCache and X-Ray APIs, which have no endpoint in the VPC (README, Egress)"},
 	{"CKV_AWS_272", "*", nil,
 		"no AWS Signer profile: the function is built reproducibly from this repository and its hash is reviewed in every diff (lambda/build)"},
 }
@@ -157,6 +166,14 @@ var policyChecks = []policyCheck{
 	{"EC2.18 EC2.19 CKV_AWS_24 CKV_AWS_25 CKV_AWS_260", "aws_vpc_security_group_ingress_rule", func(_ *testing.T, _ *synthesized, r resource) string {
 		if r.str("cidr_ipv4") == "0.0.0.0/0" || r.str("cidr_ipv6") == "::/0" {
 			return "admits the whole internet"
+		}
+		return ""
+	}},
+	// NET-5: egress to the internet only where no endpoint in the VPC serves the
+	// destination; each such group is an exception below with its reason.
+	{"CKV_AWS_382", "aws_vpc_security_group_egress_rule", func(_ *testing.T, s *synthesized, r resource) string {
+		if r.str("cidr_ipv4") == "0.0.0.0/0" || r.str("cidr_ipv6") == "::/0" {
+			return "sends to the whole internet"
 		}
 		return ""
 	}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,5 +46,42 @@ func TestCICD1PullRequestCommentAgainstEmulator(t *testing.T) {
 	}
 	if strings.Contains(got, "outside Terraform") {
 		t.Errorf("the emulator reports drift right after a clean re-plan")
+	}
+
+	// SAFE-2: the renamed queue with its moved block is moved, not replaced.
+	plan, err := os.ReadFile(filepath.Join(out, "move", "smile-dev.plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := os.ReadFile(filepath.Join(out, "move", "old-address"))
+	checkMovedPlan(t, plan, strings.TrimSpace(string(old)))
+}
+
+// checkMovedPlan asserts that a plan moves the resource at old to a new address without
+// changing it, and deletes or replaces nothing stateful (SAFE-2).
+func checkMovedPlan(t *testing.T, planJSON []byte, old string) {
+	t.Helper()
+	var p prcomment.Plan
+	if err := json.Unmarshal(planJSON, &p); err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for _, rc := range p.ResourceChanges {
+		if rc.PreviousAddress == old {
+			moved++
+			if a := strings.Join(rc.Change.Actions, ","); a != "no-op" || rc.Address == old {
+				t.Errorf("%s moved to %s with actions %s, want a move alone (no-op)", old, rc.Address, a)
+			}
+		}
+		if rc.Address == old {
+			t.Errorf("the plan still has %s (%v): the moved block did not take", old, rc.Change.Actions)
+		}
+	}
+	if moved != 1 {
+		t.Errorf("%d resources moved from %s, want 1", moved, old)
+	}
+	changes, err := prcomment.StatefulChanges("smile-dev", planJSON, nil)
+	if err != nil || len(changes) != 0 {
+		t.Errorf("the renamed queue's plan deletes or replaces stateful resources: %+v %v", changes, err)
 	}
 }

@@ -171,6 +171,24 @@ func TestCICD1WorkflowPolicy(t *testing.T) {
 		if last := j.Steps[len(j.Steps)-1].Run; last != "scripts/ci-deploy "+id {
 			t.Errorf("deploy.yml/%s: last step %q", id, last)
 		}
+		// SAFE-1: the deploy is gated on the deployed commits' Allow-Destroy trailers.
+		if j.Steps[len(j.Steps)-1].Env["SMILE_ALLOW_DESTROY_FILE"] == "" || !hasStep(j, "scripts/deployed-commit-messages") {
+			t.Errorf("deploy.yml/%s: ci-deploy runs without the deployed commits' messages (SMILE_ALLOW_DESTROY_FILE)", id)
+		}
+	}
+	// SAFE-1: the pull request's plans are gated on its commits' Allow-Destroy trailers.
+	for _, s := range pr.Jobs["plan"].Steps {
+		if strings.HasPrefix(s.Run, "scripts/pr-plan") && s.Env["SMILE_ALLOW_DESTROY_FILE"] == "" {
+			t.Errorf("pull-request.yml/plan: pr-plan runs without the commit messages (SMILE_ALLOW_DESTROY_FILE)")
+		}
+	}
+	if !hasStep(pr.Jobs["plan"], "git log --format=%B \"$BASE_SHA..$HEAD_SHA\"") {
+		t.Errorf("pull-request.yml/plan: no step writes the pull request's commit messages")
+	}
+	for _, script := range []string{"scripts/pr-plan", "scripts/ci-deploy"} {
+		if !strings.Contains(readFile(t, script), "prcomment guard") {
+			t.Errorf("%s does not run the stateful guard (prcomment guard)", script)
+		}
 	}
 	if drift.On["schedule"] == nil || !strings.Contains(readFile(t, "scripts/drift-check"), "-detailed-exitcode") {
 		t.Errorf("drift.yml: on %v: a scheduled plan with -detailed-exitcode", drift.On)
@@ -183,6 +201,16 @@ func TestCICD1WorkflowPolicy(t *testing.T) {
 		!strings.Contains(j.Steps[2].Run, "lifecycle/cmd/lifecycle -report") || !strings.Contains(j.Steps[3].If, "attention == 'true'") {
 		t.Errorf("drift.yml: the lifecycle job must run the check and open or update its issue: %+v", j)
 	}
+}
+
+// hasStep reports whether a step of j runs a command containing command.
+func hasStep(j job, command string) bool {
+	for _, s := range j.Steps {
+		if strings.Contains(s.Run, command) {
+			return true
+		}
+	}
+	return false
 }
 
 func readFile(t *testing.T, path string) string {

@@ -241,6 +241,7 @@ func Prod() Environment {
 	// The public name; dev and staging live under it.
 	env.Edge.Domain = "smile.example.org"
 	env.Edge.LoadBalancerDeletionProtection = true
+	env.Security.PreventDestroy = true
 	// Every microservice sits behind this one stage: sized for the whole platform's peak.
 	env.Edge.Api = Api{ThrottlingBurstLimit: 2000, ThrottlingRateLimit: 1000}
 	// Stickiness keeps a user on one version while a canary runs.

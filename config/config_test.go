@@ -91,6 +91,11 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{"Observability.Alarms.DatabaseFreeStorageGiB: 2000 is not below the database's"}},
 		{"account with capitals", func(e *Environment) { e.Security.Account = "Smile Prod" },
 			[]string{`Security.Account: "Smile Prod" must name the AWS account`}},
+		// SAFE-1
+		{"prevent_destroy in the emulator", func(e *Environment) {
+			e.Security.PreventDestroy = true
+			e.Deployment.EmulatorEndpoint = "http://127.0.0.1:5000"
+		}, []string{"Security.PreventDestroy: must be false with Deployment.EmulatorEndpoint"}},
 		// EDGE-1 … EDGE-5
 		{"domain with capitals", func(e *Environment) { e.Edge.Domain = "Smile.Example.org" },
 			[]string{`Edge.Domain: "Smile.Example.org" is not a lowercase DNS name`}},

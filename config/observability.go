@@ -50,6 +50,11 @@ type Security struct {
 	// password policy, GuardDuty, Security Hub, AWS Config and X-Ray encryption. Exactly one
 	// environment per Account owns them.
 	OwnsAccountBaseline bool
+	// PreventDestroy gives every stateful resource (package stateful) Terraform's
+	// lifecycle.prevent_destroy, so no plan can delete or replace one (SAFE-1). On in prod;
+	// a deliberate teardown sets it false in a reviewed change and deploys that first
+	// (README, "Tearing down prod").
+	PreventDestroy bool
 }
 
 // MinAuditLogRetentionDays keeps CloudTrail's log group a year (OBS-4).

@@ -54,4 +54,7 @@ func (e Environment) validateObservability(p *problems) {
 	if !accountPattern.MatchString(e.Security.Account) {
 		p.add("Security.Account", "%q must name the AWS account in lowercase letters, digits and hyphens, such as smile-prod", e.Security.Account)
 	}
+	if e.Security.PreventDestroy && e.Emulated() {
+		p.add("Security.PreventDestroy", "must be false with Deployment.EmulatorEndpoint: the emulator round trip destroys what it deploys (SAFE-1)")
+	}
 }

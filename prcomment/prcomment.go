@@ -2,7 +2,8 @@
 // environment, the plan's summary and changed resources (from `terraform show -json`) and
 // the monthly cost before and after the change (from the base and head synth outputs).
 // The comment starts with Marker, by which the workflow finds and updates its own comment
-// instead of adding another.
+// instead of adding another. A plan that deletes or replaces a stateful resource opens the
+// comment with a warning, and Guard stops the workflows on it (SAFE-1, guard.go).
 package prcomment
 
 import (
@@ -38,10 +39,15 @@ type Plan struct {
 // after (either absent when it is created or gone).
 type ResourceChange struct {
 	Address string `json:"address"`
-	Change  struct {
+	Type    string `json:"type"`
+	// PreviousAddress is set when a moved block moves the resource here.
+	PreviousAddress string `json:"previous_address"`
+	Change          struct {
 		Actions []string       `json:"actions"`
 		Before  map[string]any `json:"before"`
 		After   map[string]any `json:"after"`
+		// ReplacePaths are the attributes that force a replacement.
+		ReplacePaths [][]any `json:"replace_paths"`
 	} `json:"change"`
 }
 
@@ -142,13 +148,19 @@ func Summarize(planJSON []byte) (Summary, error) {
 	return s, nil
 }
 
-// Section is one environment's part of the comment.
-func Section(stack string, planJSON []byte, base, head cost.Estimate) (string, error) {
+// Section is one environment's part of the comment; allow are the change's Allow-Destroy
+// trailers, which the stateful warning reports against.
+func Section(stack string, planJSON []byte, base, head cost.Estimate, allow Allowances) (string, error) {
 	s, err := Summarize(planJSON)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", stack, err)
 	}
+	changes, err := StatefulChanges(stack, planJSON, allow)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", stack, err)
+	}
 	var b strings.Builder
+	b.WriteString(statefulWarning(stack, changes))
 	fmt.Fprintf(&b, "### `%s`\n\n", stack)
 	if s.Add+s.Change+s.Destroy == 0 {
 		b.WriteString("No changes. The infrastructure matches the configuration.\n")
@@ -182,10 +194,17 @@ func Failed(stack, why string) string {
 	return fmt.Sprintf("### `%s`\n\n:x: The plan failed: %s. The job's log has the details.\n", stack, why)
 }
 
-// Body joins the environments' sections into the comment.
+// Body joins the environments' sections into the comment. Their stateful warnings open it.
 func Body(commit string, sections []string) string {
 	var b strings.Builder
-	b.WriteString(Marker + "\n## Infrastructure plan and monthly cost\n\n")
+	b.WriteString(Marker + "\n")
+	warnings, sections := liftWarnings(sections)
+	if warnings != "" {
+		b.WriteString("## :warning: Stateful resources deleted or replaced\n\n")
+		b.WriteString("These plans lose data or an identity others depend on (SAFE-1). The workflows stop on each one not allowed by a commit trailer `" +
+			TrailerKey + ": <stack> <address>` of this change.\n\n" + warnings + "\n")
+	}
+	b.WriteString("## Infrastructure plan and monthly cost\n\n")
 	fmt.Fprintf(&b, "For `%s`; on-demand prices of `cost/prices-ap-southeast-3.json`, usage of `cost/usage.json`. Updated on every push.\n", commit)
 	for _, s := range sections {
 		b.WriteString("\n" + strings.TrimRight(s, "\n") + "\n")

@@ -29,7 +29,7 @@ func (b *builder) compute(net *network.Output, k *keys, runner *cirunner.Output)
 
 	host, err := bastion.New(b.stack, "bastion", bastion.Config{
 		Bastion: comp.Bastion, Name: env.Prefix() + "-bastion", Region: env.Region, AccountID: k.accountID,
-		VpcID: net.VpcID, SubnetID: net.PrivateSubnetIDs[0],
+		VpcID: net.VpcID, VpcCidr: net.VpcCidr, S3PrefixListID: net.S3PrefixListID, SubnetID: net.PrivateSubnetIDs[0],
 		VolumeKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, LogRetentionDays: env.Observability.LogRetentionDays,
 		PatchGroup: bastionPatchGroup(env),
 	})

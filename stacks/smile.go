@@ -26,6 +26,9 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	alarms := b.observability(keys, clusters, data, edge)
 	b.security(net, keys, clusters, data, edge, alarms)
 	b.kubernetesPlatform(keys, clusters, data)
+	if env.Security.PreventDestroy {
+		b.preventDestroy()
+	}
 	if env.Emulated() {
 		b.emulatorExceptions()
 	}
@@ -47,6 +50,12 @@ func (b *builder) ok() bool { return b.err == nil }
 func (b *builder) fail(err error) {
 	if b.err == nil {
 		b.err = err
+	}
+}
+
+func (b *builder) preventDestroy() {
+	if b.ok() {
+		b.fail(preventDestroy(b.stack))
 	}
 }
 

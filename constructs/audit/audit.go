@@ -66,7 +66,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		return nil, fmt.Errorf("audit %s: Name, Region, AccountID, BucketName, BucketArn, BucketReady, KeyArn and LogsKeyArn are required (SEC-5)", id)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	group := loggroup.New(c, "log-group", loggroup.Config{Name: cfg.Name, KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
+	group := loggroup.New(c, "log-group", loggroup.Config{Name: cfg.Name, KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays, Audit: true})
 	streams := jsii.String(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:log-stream:*", cfg.Region, *cfg.AccountID, cfg.Name))
 	role, err := iamrole.New(c, "logs-role", iamrole.Config{
 		Name: cfg.Name + "-logs", Service: "cloudtrail.amazonaws.com", SourceAccount: cfg.AccountID,

@@ -36,6 +36,10 @@ type Config struct {
 	Region    string
 	AccountID *string
 	VpcID     *string
+	// VpcCidr and S3PrefixListID (the S3 gateway endpoint's prefix list) are where the host
+	// may send: it has no route to the internet in its rules (NET-5).
+	VpcCidr        string
+	S3PrefixListID *string
 	// SubnetID is a private subnet: the host has no route from the internet.
 	SubnetID *string
 	// VolumeKeyArn encrypts the root volume; LogsKeyArn the session logs and session data.
@@ -55,16 +59,26 @@ type Output struct {
 
 // New builds the bastion.
 func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
-	if cfg.Name == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.VpcID == nil || cfg.SubnetID == nil ||
-		cfg.VolumeKeyArn == nil || cfg.LogsKeyArn == nil {
-		return nil, fmt.Errorf("bastion: Name, Region, AccountID, VpcID, SubnetID, VolumeKeyArn and LogsKeyArn are required")
+	if cfg.Name == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.VpcID == nil || cfg.VpcCidr == "" || cfg.S3PrefixListID == nil ||
+		cfg.SubnetID == nil || cfg.VolumeKeyArn == nil || cfg.LogsKeyArn == nil {
+		return nil, fmt.Errorf("bastion: Name, Region, AccountID, VpcID, VpcCidr, S3PrefixListID, SubnetID, VolumeKeyArn and LogsKeyArn are required")
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	name := func(suffix string) *string { return jsii.String(cfg.Name + suffix) }
 
 	// No inbound rule at all: Session Manager connections are opened by the agent, outwards.
-	sg := sgrule.HTTPSOutOnly(c, "sg", "out-https", cfg.Name, "Bastion: no inbound; HTTPS out to Session Manager and the cluster APIs",
-		cfg.VpcID, "Session Manager, AWS APIs, package repositories and the cluster APIs")
+	// NET-5: no internet. Everything the host calls is inside the VPC: Session Manager
+	// (the ssm, ssmmessages and ec2messages endpoints), KMS, Logs and STS endpoints, and the
+	// clusters' private API endpoints; and S3 through the gateway endpoint: Amazon Linux's
+	// package repositories and Patch Manager's baselines are S3 buckets of the region.
+	sg := sgrule.HTTPSOutOnly(c, "sg", cfg.Name, "Bastion: no inbound; HTTPS out to Session Manager and the cluster APIs",
+		cfg.VpcID, sgrule.Out{
+			RuleID: "out-https", Cidr: cfg.VpcCidr,
+			Description: "Session Manager, AWS API endpoints and the cluster APIs, inside the VPC",
+		}, sgrule.Out{
+			RuleID: "out-https-s3", PrefixListID: cfg.S3PrefixListID,
+			Description: "S3 through the gateway endpoint: package repositories and patch baselines",
+		})
 
 	logGroup := loggroup.New(c, "session-logs", loggroup.Config{Name: fmt.Sprintf("/%s/session-manager", cfg.Name), KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 

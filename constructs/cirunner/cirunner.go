@@ -56,8 +56,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 
 	// No inbound rule: the runner polls GitHub for its job. Out: HTTPS only (GitHub, the
 	// AWS APIs through the endpoints, the Go, npm and Terraform registries, the cluster APIs).
-	sg := sgrule.HTTPSOutOnly(c, "sg", "out-https", cfg.Name, "CI runner: no inbound; HTTPS out to GitHub, AWS and the cluster APIs",
-		cfg.VpcID, "GitHub, AWS APIs, registries and the cluster APIs")
+	sg := sgrule.HTTPSOutOnly(c, "sg", cfg.Name, "CI runner: no inbound; HTTPS out to GitHub, AWS and the cluster APIs",
+		cfg.VpcID, sgrule.Out{
+			// NET-5: the internet, on purpose. The runner's jobs talk to GitHub (jobs, the
+			// checkout, the actions and their artifacts) and to the Go, npm and Terraform
+			// registries, none of which has an endpoint in the VPC; through the NAT gateways.
+			RuleID: "out-https", Cidr: sgrule.Internet,
+			Description: "GitHub, AWS APIs, registries and the cluster APIs",
+		})
 
 	logGroup := loggroup.New(c, "logs", loggroup.Config{Name: "/aws/codebuild/" + cfg.Name, KeyArn: cfg.LogsKeyArn, RetentionDays: cfg.LogRetentionDays})
 

@@ -92,8 +92,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Queues: config.Queues{RetentionDays: 14, KmsDataKeyReuseSeconds: 300},
 	})
 
-	sg := sgrule.HTTPSOutOnly(c, "sg", "sg-out-https", cfg.Name, "Lambda "+cfg.Name+": no inbound; HTTPS out to AWS APIs",
-		cfg.VpcID, "AWS APIs through the endpoints and the NAT gateways")
+	sg := sgrule.HTTPSOutOnly(c, "sg", cfg.Name, "Lambda "+cfg.Name+": no inbound; HTTPS out to AWS APIs",
+		cfg.VpcID, sgrule.Out{
+			// NET-5: the internet, on purpose. The functions call service APIs the VPC has
+			// no interface endpoint for (the snapshot function: ElastiCache's API, and X-Ray
+			// for its active tracing); they reach them through the NAT gateways. Two more
+			// endpoints would cost more than the NAT traffic of a call every few hours
+			// (README, "Egress"). The Lambda service itself, not the function, writes the
+			// logs, decrypts the environment and sends to the dead-letter queue.
+			RuleID: "sg-out-https", Cidr: sgrule.Internet,
+			Description: "AWS APIs through the endpoints and the NAT gateways",
+		})
 
 	role, err := functionRole(c, cfg, logGroup.Arn(), dlq.Arn)
 	if err != nil {

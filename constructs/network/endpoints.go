@@ -19,13 +19,14 @@ var interfaceEndpointServices = []string{
 // NET-6
 func newEndpoints(scope constructs.Construct, cfg Config, vpcID *string, net *Output) {
 	routeTables := append(append([]*string{}, net.PrivateRouteTableIDs...), net.DatabaseRouteTableIDs...)
-	vpcendpoint.NewVpcEndpoint(scope, jsii.String("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
+	s3 := vpcendpoint.NewVpcEndpoint(scope, jsii.String("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
 		VpcId:           vpcID,
 		ServiceName:     jsii.String(fmt.Sprintf("com.amazonaws.%s.s3", cfg.Region)),
 		VpcEndpointType: jsii.String("Gateway"),
 		RouteTableIds:   &routeTables,
 		Tags:            &map[string]*string{"Name": jsii.String(cfg.Prefix + "-s3-endpoint")},
 	})
+	net.S3PrefixListID = s3.PrefixListId()
 	subnets := net.PrivateSubnetIDs
 	for _, service := range interfaceEndpointServices {
 		key := strings.ReplaceAll(service, ".", "-")

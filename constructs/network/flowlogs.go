@@ -16,7 +16,7 @@ import (
 // NET-7: every accepted and rejected flow, to a KMS-encrypted log group (RES-3, OBS-1).
 func newFlowLogs(scope constructs.Construct, cfg Config, vpcID *string) *string {
 	logGroupName := fmt.Sprintf("/%s/vpc-flow-logs", cfg.Prefix)
-	group := loggroup.New(scope, "flow-log-group", loggroup.Config{Name: logGroupName, KeyArn: cfg.FlowLogKmsKeyArn, RetentionDays: cfg.FlowLogRetentionDays})
+	group := loggroup.New(scope, "flow-log-group", loggroup.Config{Name: logGroupName, KeyArn: cfg.FlowLogKmsKeyArn, RetentionDays: cfg.FlowLogRetentionDays, Audit: true})
 
 	trust := iampolicy.Document(scope, "flow-log-trust", iampolicy.Statement{
 		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("vpc-flow-logs.amazonaws.com")}}},

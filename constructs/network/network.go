@@ -47,6 +47,9 @@ type Output struct {
 	NatGatewayIDs         []*string
 	SecurityGroups        SecurityGroups
 	FlowLogGroupName      *string
+	// S3PrefixListID is the S3 gateway endpoint's prefix list, for egress rules to S3 that
+	// need no internet (NET-5, NET-6).
+	S3PrefixListID *string
 }
 
 // New builds the network.

@@ -67,17 +67,33 @@ func NoInbound(group cdktf.TerraformResource) {
 	group.AddOverride(jsii.String("ingress"), []any{})
 }
 
+// Internet is the destination of a rule that needs the internet, through the NAT gateways.
+const Internet = "0.0.0.0/0"
+
+// Out is one destination of a group's HTTPS egress, the rule's logical ID and why the
+// group sends there (NET-5). Exactly one of Cidr, PrefixListID and PeerGroupID is set;
+// Internet only where no endpoint in the VPC serves the destination.
+type Out struct {
+	RuleID       string
+	Cidr         string
+	PrefixListID *string
+	PeerGroupID  *string
+	Description  string
+}
+
 // HTTPSOutOnly is a group that accepts nothing (NoInbound) and calls out on 443 only, to
-// anywhere: the bastion, the CI runner, the functions. groupID and ruleID are the logical
-// IDs of the group and of its one rule.
-func HTTPSOutOnly(scope constructs.Construct, groupID, ruleID, name, description string, vpcID *string, ruleDescription string) securitygroup.SecurityGroup {
+// the destinations given: the bastion, the CI runner, the functions. groupID is the
+// group's logical ID.
+func HTTPSOutOnly(scope constructs.Construct, groupID, name, description string, vpcID *string, outs ...Out) securitygroup.SecurityGroup {
 	sg := securitygroup.NewSecurityGroup(scope, jsii.String(groupID), &securitygroup.SecurityGroupConfig{
 		Name: jsii.String(name), Description: jsii.String(description), VpcId: vpcID, RevokeRulesOnDelete: jsii.Bool(true),
 		Tags: &map[string]*string{"Name": jsii.String(name)},
 	})
 	NoInbound(sg)
-	out := TCP(sg.Id(), true, 443, ruleDescription)
-	out.Cidr = "0.0.0.0/0"
-	New(scope, ruleID, out)
+	for _, o := range outs {
+		r := TCP(sg.Id(), true, 443, o.Description)
+		r.Cidr, r.PrefixListID, r.PeerGroupID = o.Cidr, o.PrefixListID, o.PeerGroupID
+		New(scope, o.RuleID, r)
+	}
 	return sg
 }
