@@ -105,3 +105,39 @@ func python(t *testing.T, root string, args ...string) string {
 	}
 	return string(out)
 }
+
+// Issue 11 (seen in CI): a deploy stopped part-way abandons a CreateRoute moto has carried
+// out, and the next apply fails on "already exists". The sweep deletes the routes of the
+// state's route tables that no aws_route of the state records, and keeps the recorded route
+// and the table's local route.
+func TestDrillOrphanRouteSweepKeepsRecordedAndLocalRoutes(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := startMoto(t)
+	out := python(t, root, "-c", `
+import boto3, importlib.util, sys
+sys.path.insert(0, "scripts")
+spec = importlib.util.spec_from_file_location("sweep", "scripts/emulator-revoke-orphan-sg-rules.py")
+sweep = importlib.util.module_from_spec(spec); spec.loader.exec_module(sweep)
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
+vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+ec2.create_route(RouteTableId=table, DestinationCidrBlock="192.168.0.0/16", GatewayId=igw)
+state = [{"type": "aws_route_table", "values": {"id": table}},
+         {"type": "aws_route", "values": {"route_table_id": table, "destination_cidr_block": "0.0.0.0/0"}}]
+print("deleted", sweep.revoke_orphan_routes(ec2, state))
+left = sorted(r["DestinationCidrBlock"] for r in ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]["Routes"])
+print("left", left)
+`, endpoint)
+	if !strings.Contains(out, "deleted the route to 192.168.0.0/16") || !strings.Contains(out, "deleted 1\n") {
+		t.Errorf("the sweep did not delete the one route the state does not record:\n%s", out)
+	}
+	if !strings.Contains(out, "left ['0.0.0.0/0', '10.9.0.0/16']") {
+		t.Errorf("the sweep touched the recorded or the local route:\n%s", out)
+	}
+}
