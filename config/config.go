@@ -149,7 +149,7 @@ func base(name string) Environment {
 		Network:           defaultNetwork(),
 		Observability:     defaultObservability(),
 		// Each environment in an account of its own, owning that account's baseline.
-		Security:   Security{Account: "smile-" + name, OwnsAccountBaseline: true},
+		Security: Security{Account: "smile-" + name, OwnsAccountBaseline: true},
 		// COST-2: a fifth above the estimate; anomalies of 50 USD or more (a node group
 		// left scaled up for a week) alert.
 		Cost:       Cost{BudgetMarginPercent: 20, AnomalyAlertUSD: 50},

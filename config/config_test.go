@@ -150,7 +150,9 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 		// COST-1, COST-2
 		{"Spot with one instance type", func(e *Environment) { e.Compute.Application.NodeGroups[0].InstanceTypes = []string{"m5.large"} },
 			[]string{"Compute.Application.NodeGroups[0].InstanceTypes: web: Spot needs at least two instance types of the same size"}},
-		{"Spot types of different sizes", func(e *Environment) { e.Compute.Application.NodeGroups[0].InstanceTypes = []string{"m5.large", "m5.xlarge"} },
+		{"Spot types of different sizes", func(e *Environment) {
+			e.Compute.Application.NodeGroups[0].InstanceTypes = []string{"m5.large", "m5.xlarge"}
+		},
 			[]string{"Compute.Application.NodeGroups[0].InstanceTypes: web: Spot types m5.large, m5.xlarge differ in vCPUs"}},
 		{"GPU group on Spot", func(e *Environment) {
 			e.Compute.Data.GPU.Enabled, e.Compute.Data.GPU.Spot = true, true
