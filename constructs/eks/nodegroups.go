@@ -106,13 +106,18 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 	if len(taints) > 0 {
 		taintsValue = &taints
 	}
+	// COST-1: Spot groups draw on several instance types of one size (config.NodeGroup.Spot).
+	capacity := "ON_DEMAND"
+	if g.Spot {
+		capacity = "SPOT"
+	}
 	return eksnodegroup.NewEksNodeGroup(scope, jsii.String(g.Name+"-node-group"), &eksnodegroup.EksNodeGroupConfig{
 		ClusterName:   clusterName,
 		NodeGroupName: jsii.String(name),
 		NodeRoleArn:   roleArn,
 		SubnetIds:     &cfg.SubnetIDs,
 		AmiType:       jsii.String(ami),
-		CapacityType:  jsii.String("ON_DEMAND"),
+		CapacityType:  jsii.String(capacity),
 		InstanceTypes: jsii.Strings(g.InstanceTypes...),
 		ScalingConfig: &eksnodegroup.EksNodeGroupScalingConfig{
 			MinSize: jsii.Number(float64(g.MinSize)), MaxSize: jsii.Number(float64(g.MaxSize)),
