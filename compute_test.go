@@ -61,7 +61,8 @@ func TestEKS1EKS2NodeGroups(t *testing.T) {
 					sc["min_size"] != float64(w.MinSize) || sc["max_size"] != float64(w.MaxSize) || sc["desired_size"] != float64(w.DesiredSize) {
 					t.Errorf("%s: %s/%s is %v scaling %v, want %v %d-%d", name, purpose, w.Name, g.strs("instance_types"), sc, w.InstanceTypes, w.MinSize, w.MaxSize)
 				}
-				if g.str("capacity_type") != "ON_DEMAND" {
+				// COST-1: Spot where the config says so, on demand elsewhere.
+				if wantCapacity := map[bool]string{true: "SPOT", false: "ON_DEMAND"}[w.Spot]; g.str("capacity_type") != wantCapacity {
 					t.Errorf("%s: %s/%s capacity %s", name, purpose, w.Name, g.str("capacity_type"))
 				}
 			}

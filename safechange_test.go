@@ -14,8 +14,11 @@ import (
 
 // statelessTypes are the resource types the stacks create that package stateful does not
 // list, reviewed: replacing one loses nothing that a deploy does not recreate (settings,
-// rules, attachments, compute that holds no data, registrations).
+// rules, attachments, compute that holds no data, registrations). The cost objects (COST-2)
+// too: a budget's history is Cost Explorer's, not the budget's; a replaced anomaly monitor
+// learns its baseline again (about ten days of quieter alerts), which loses no data.
 var statelessTypes = []string{
+	"aws_budgets_budget", "aws_ce_anomaly_monitor", "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag",
 	"aws_acm_certificate", "aws_acm_certificate_validation", "aws_apigatewayv2_api", "aws_apigatewayv2_api_mapping",
 	"aws_apigatewayv2_domain_name", "aws_apigatewayv2_integration", "aws_apigatewayv2_route", "aws_apigatewayv2_stage",
 	"aws_apigatewayv2_vpc_link", "aws_backup_plan", "aws_backup_selection", "aws_backup_vault_lock_configuration",

@@ -76,6 +76,11 @@ type NodeGroup struct {
 	Taints  []Taint
 	// GPU nodes boot the NVIDIA AL2023 AMI and need a GPU instance type.
 	GPU bool
+	// Spot runs the group on Spot capacity (COST-1): AWS may take a node back with two
+	// minutes' notice, so only for work that is retried or restarted (dev, and batch jobs
+	// elsewhere). Spot needs several instance types of one size (InstanceTypes), so that
+	// one pool running dry does not leave the group without nodes.
+	Spot bool
 	// Zones are the availability zones the group launches in, where its instance types are
 	// not offered in every zone of the environment; empty means every zone.
 	Zones []string
@@ -117,6 +122,20 @@ func nodeGroup(name, instanceType string, minSize, maxSize, desired, diskGiB int
 		MinSize: minSize, MaxSize: maxSize, DesiredSize: desired, DiskGiB: diskGiB,
 		Labels: map[string]string{"smile.io/node-group": name},
 	}
+}
+
+// spotTypes are interchangeable types for a Spot group: the same vCPUs and memory, from
+// the current and the previous generation of one family.
+var spotTypes = map[string][]string{
+	"m5.large": {"m5.large", "m6i.large"}, "m5.xlarge": {"m5.xlarge", "m6i.xlarge"},
+	"c5.2xlarge": {"c5.2xlarge", "c6i.2xlarge"},
+	"r5.large":   {"r5.large", "r6i.large"}, "r5.xlarge": {"r5.xlarge", "r6i.xlarge"},
+}
+
+// onSpot moves a node group to Spot capacity with its diversified instance types.
+func onSpot(g *NodeGroup) {
+	g.Spot = true
+	g.InstanceTypes = slices.Clone(spotTypes[g.InstanceTypes[0]])
 }
 
 // defaultCompute is the shape every environment shares; Dev, Staging and Prod size it.

@@ -34,6 +34,7 @@ type Environment struct {
 	Observability Observability
 	Kubernetes    Kubernetes
 	Security      Security
+	Cost          Cost
 	Delivery      Delivery
 	Deployment    Deployment
 }
@@ -47,6 +48,11 @@ type Network struct {
 	DatabaseSubnetCidrs []string
 	// SingleNatGateway trades AZ-independent egress for cost; only dev may use it (NET-3).
 	SingleNatGateway bool
+	// InterfaceEndpointZones is how many zones (the first ones of AvailabilityZones) get a
+	// network interface of each interface endpoint (NET-6). Every endpoint is billed per
+	// zone-hour, so dev trades the endpoints' zone independence for two thirds of their
+	// cost: instances in the other zones reach them across zones (COST-1).
+	InterfaceEndpointZones int
 }
 
 // Services is the replica range of each microservice (ENV table).
@@ -136,6 +142,8 @@ func defaultNetwork() Network {
 		PublicSubnetCidrs:   []string{"10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"},
 		PrivateSubnetCidrs:  []string{"10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/19"},
 		DatabaseSubnetCidrs: []string{"10.0.128.0/24", "10.0.129.0/24", "10.0.130.0/24"},
+		// One endpoint interface per zone: a zone's failure leaves the others their endpoints.
+		InterfaceEndpointZones: RequiredZoneCount,
 	}
 }
 
@@ -149,7 +157,10 @@ func base(name string) Environment {
 		Network:           defaultNetwork(),
 		Observability:     defaultObservability(),
 		// Each environment in an account of its own, owning that account's baseline.
-		Security:   Security{Account: "smile-" + name, OwnsAccountBaseline: true},
+		Security: Security{Account: "smile-" + name, OwnsAccountBaseline: true},
+		// COST-2: a fifth above the estimate; anomalies of 50 USD or more (a node group
+		// left scaled up for a week) alert.
+		Cost:       Cost{BudgetMarginPercent: 20, AnomalyAlertUSD: 50},
 		Cache:      defaultCache(),
 		Queues:     defaultQueues(),
 		Buckets:    defaultBuckets(""),
@@ -177,6 +188,20 @@ func Dev() Environment {
 	env.Network.SingleNatGateway = true
 	// One node per group is enough to run every service once; no GPU group.
 	env.Compute = defaultCompute(1, 3, 1, 3, 30)
+	// COST-1: dev nodes run on Spot (its workloads restart), and the batch group scales
+	// from zero when a job asks for it (EKS-1 allows smaller floors in dev). The data
+	// cluster keeps one node per group (EKS-2: 1-20 nodes).
+	for _, c := range []*Cluster{&env.Compute.Application, &env.Compute.Data} {
+		for i := range c.NodeGroups {
+			onSpot(&c.NodeGroups[i])
+		}
+	}
+	batch := &env.Compute.Application.NodeGroups[2]
+	batch.MinSize, batch.DesiredSize = 0, 0
+	// COST-1: the interface endpoints in one zone (NET-6 keeps all ten), elastic EFS
+	// throughput (EFS-1's 100 MiB/s provisioned is a prod figure).
+	env.Network.InterfaceEndpointZones = 1
+	env.FileSystem.ProvisionedThroughputMiBps = 0
 	env.Services = Services{MinReplicas: 1, MaxReplicas: 2}
 	env.Kubernetes = defaultKubernetes(
 		NamespaceQuota{Requests: Resources{8000, 16384}, Limits: Resources{16000, 32768}, Pods: 60},
@@ -209,7 +234,13 @@ func Staging() Environment {
 		InstanceClass: "db.t3.medium", AllocatedStorageGiB: 100, MaxAllocatedStorageGiB: 100,
 		BackupRetentionDays: 7, PerformanceInsights: true, MonitoringIntervalSeconds: 60,
 	})
-	env.Cache.NodeType, env.Cache.Shards = "cache.r6g.large", 2
+	// CACHE-2: one shard of a primary and a replica is enough to rehearse failover; prod's
+	// second shard rehearses nothing staging tests (COST-1).
+	env.Cache.NodeType, env.Cache.Shards = "cache.r6g.large", 1
+	// COST-1: batch jobs are retried, so their nodes run on Spot; the services' nodes stay
+	// on demand like prod's. Elastic EFS throughput: staging does not carry prod's load.
+	onSpot(&env.Compute.Application.NodeGroups[2])
+	env.FileSystem.ProvisionedThroughputMiBps = 0
 	env.Edge.Api = Api{ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100}
 	env.Observability.TraceSamplingRate = 0.5
 	env.Observability.Alarms.DatabaseFreeStorageGiB = 20

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -154,6 +155,27 @@ func TestValidateRejectsBadConfig(t *testing.T) {
 			[]string{`Deployment.StateBucket: "Smile_State" is not a valid S3 bucket name`}},
 		{"bad name", func(e *Environment) { e.Name = "Dev-1" },
 			[]string{`Name: "Dev-1" must be 2-12 lowercase letters or digits`}},
+		// COST-1, COST-2
+		{"Spot with one instance type", func(e *Environment) { e.Compute.Application.NodeGroups[0].InstanceTypes = []string{"m5.large"} },
+			[]string{"Compute.Application.NodeGroups[0].InstanceTypes: web: Spot needs at least two instance types of the same size"}},
+		{"Spot types of different sizes", func(e *Environment) {
+			e.Compute.Application.NodeGroups[0].InstanceTypes = []string{"m5.large", "m5.xlarge"}
+		},
+			[]string{"Compute.Application.NodeGroups[0].InstanceTypes: web: Spot types m5.large, m5.xlarge differ in vCPUs"}},
+		{"GPU group on Spot", func(e *Environment) {
+			e.Compute.Data.GPU.Enabled, e.Compute.Data.GPU.Spot = true, true
+			e.Compute.Data.GPU.InstanceTypes = []string{"g5.xlarge", "g5.xlarge"}
+		}, []string{"Compute.Data.GPU.Spot: gpu: GPU training runs for hours"}},
+		{"negative EFS throughput", func(e *Environment) { e.FileSystem.ProvisionedThroughputMiBps = -1 },
+			[]string{"FileSystem.ProvisionedThroughputMiBps: -1 is outside 1-3414", "or 0 for elastic throughput"}},
+		{"interface endpoints in no zone", func(e *Environment) { e.Network.InterfaceEndpointZones = 0 },
+			[]string{"Network.InterfaceEndpointZones: 0 is outside 1-3"}},
+		{"interface endpoints in more zones than the VPC", func(e *Environment) { e.Network.InterfaceEndpointZones = 4 },
+			[]string{"Network.InterfaceEndpointZones: 4 is outside 1-3"}},
+		{"budget margin below 5%", func(e *Environment) { e.Cost.BudgetMarginPercent = 2 },
+			[]string{"Cost.BudgetMarginPercent: 2 is outside 5-100"}},
+		{"anomaly alert of zero", func(e *Environment) { e.Cost.AnomalyAlertUSD = 0 },
+			[]string{"Cost.AnomalyAlertUSD: is 0"}},
 		// EKS-3
 		{"EKS version EKS no longer creates", func(e *Environment) { e.Compute.KubernetesVersion = "1.24" },
 			[]string{`Compute.KubernetesVersion: "1.24" is a version EKS no longer creates`, "EKS-3"}},
@@ -331,6 +353,8 @@ func TestValidateProductionRules(t *testing.T) {
 	prod.Database.BackupRetentionDays = 7
 	prod.Network.SingleNatGateway = true
 	prod.Services.MinReplicas = 2
+	prod.FileSystem.ProvisionedThroughputMiBps = 0
+	prod.Network.InterfaceEndpointZones = 1
 	err := prod.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted a prod without Multi-AZ")
@@ -341,13 +365,15 @@ func TestValidateProductionRules(t *testing.T) {
 		"Database.BackupRetentionDays: 7 is below 30 in prod",
 		"Network.SingleNatGateway: must be false in prod",
 		"Services: prod needs at least 3 replicas",
+		"FileSystem.ProvisionedThroughputMiBps: is 0 in prod: EFS-1 asks for 100 MiB/s",
+		"Network.InterfaceEndpointZones: is 1 in prod",
 	} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q:\n%v", w, err)
 		}
 	}
-	if n := strings.Count(err.Error(), "\n  - "); n != 5 {
-		t.Errorf("want all 5 problems reported at once, got %d:\n%v", n, err)
+	if n := strings.Count(err.Error(), "\n  - "); n != 7 {
+		t.Errorf("want all 7 problems reported at once, got %d:\n%v", n, err)
 	}
 
 	staging := Staging()
@@ -399,6 +425,13 @@ func TestComputeSizing(t *testing.T) {
 			for i, g := range groups {
 				if g.Name != names[i] || g.InstanceTypes[0] != wantTypes[g.Name] || g.DiskGiB != c.disk {
 					t.Errorf("%s: node group %d is %s %v %d GiB", c.env.Name, i, g.Name, g.InstanceTypes, g.DiskGiB)
+				}
+				if c.env.Name == "dev" && g.Name == "batch" {
+					// COST-1: dev's batch group scales from zero (EKS-1: smaller floors in dev).
+					if g.MinSize != 0 || g.MaxSize != maxSize || g.DesiredSize != 0 {
+						t.Errorf("dev: batch scales %d-%d (desired %d), want 0-%d", g.MinSize, g.MaxSize, g.DesiredSize, maxSize)
+					}
+					continue
 				}
 				if g.Name != "gpu" && (g.MinSize != minSize || g.MaxSize != maxSize || g.DesiredSize != minSize) {
 					t.Errorf("%s: %s scales %d-%d (desired %d), want %d-%d", c.env.Name, g.Name, g.MinSize, g.MaxSize, g.DesiredSize, minSize, maxSize)
@@ -484,6 +517,40 @@ func TestAccountBaselineHasOneOwnerPerAccount(t *testing.T) {
 	}
 }
 
+// COST-1: which node groups run on Spot, the endpoint zones and the budget margin per
+// environment. Prod runs everything on demand in every zone.
+func TestCOST1Levers(t *testing.T) {
+	cases := []struct {
+		env           Environment
+		spot          []string
+		endpointZones int
+	}{
+		{Dev(), []string{"web", "api", "batch", "compute", "memory"}, 1},
+		{Staging(), []string{"batch"}, 3},
+		{Prod(), nil, 3},
+	}
+	for _, c := range cases {
+		var spot []string
+		for _, g := range append(c.env.Compute.Application.ActiveNodeGroups(), c.env.Compute.Data.ActiveNodeGroups()...) {
+			if g.Spot {
+				spot = append(spot, g.Name)
+				if len(g.InstanceTypes) < 2 {
+					t.Errorf("%s: Spot group %s has only %v", c.env.Name, g.Name, g.InstanceTypes)
+				}
+			}
+		}
+		if !slices.Equal(spot, c.spot) {
+			t.Errorf("%s: Spot groups %v, want %v", c.env.Name, spot, c.spot)
+		}
+		if z := c.env.Network.InterfaceEndpointZones; z != c.endpointZones {
+			t.Errorf("%s: interface endpoints in %d zones, want %d", c.env.Name, z, c.endpointZones)
+		}
+		if c.env.Cost.BudgetMarginPercent < MinBudgetMarginPercent {
+			t.Errorf("%s: budget margin %d%%", c.env.Name, c.env.Cost.BudgetMarginPercent)
+		}
+	}
+}
+
 // OBS-3: X-Ray samples 10% of prod's requests.
 func TestTraceSampling(t *testing.T) {
 	if got := Prod().Observability.TraceSamplingRate; got != 0.1 {
@@ -498,10 +565,12 @@ func TestDataSizing(t *testing.T) {
 		shards, replicas, snapDays int
 		insights, continuous       bool
 		lockMode                   string
+		efsMiBps                   int
 	}{
-		{Dev(), 1, 1, 1, false, false, "GOVERNANCE"},
-		{Staging(), 2, 1, 1, true, true, "COMPLIANCE"},
-		{Prod(), 2, 2, 7, true, true, "COMPLIANCE"},
+		// COST-1: elastic EFS throughput (0) outside prod; staging's cache in one shard (CACHE-2).
+		{Dev(), 1, 1, 1, false, false, "GOVERNANCE", 0},
+		{Staging(), 1, 1, 1, true, true, "COMPLIANCE", 0},
+		{Prod(), 2, 2, 7, true, true, "COMPLIANCE", 100},
 	}
 	for _, c := range cases {
 		e := c.env
@@ -511,7 +580,7 @@ func TestDataSizing(t *testing.T) {
 		if e.Database.PerformanceInsights != c.insights || e.Backup.ContinuousDatabaseBackup != c.continuous || e.Buckets.AuditObjectLockMode != c.lockMode {
 			t.Errorf("%s: insights %v continuous %v lock %s", e.Name, e.Database.PerformanceInsights, e.Backup.ContinuousDatabaseBackup, e.Buckets.AuditObjectLockMode)
 		}
-		if e.FileSystem.ProvisionedThroughputMiBps != 100 || e.Queues.RetentionDays != 14 || e.Backup.DailyRetentionDays != 30 || e.Backup.ArchiveRetentionDays < 2555 {
+		if e.FileSystem.ProvisionedThroughputMiBps != c.efsMiBps || e.Queues.RetentionDays != 14 || e.Backup.DailyRetentionDays != 30 || e.Backup.ArchiveRetentionDays < 2555 {
 			t.Errorf("%s: efs %d queues %d backup %+v", e.Name, e.FileSystem.ProvisionedThroughputMiBps, e.Queues.RetentionDays, e.Backup)
 		}
 	}

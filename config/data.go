@@ -51,8 +51,15 @@ type Buckets struct {
 
 // FileSystem is the shared EFS (EFS-1).
 type FileSystem struct {
+	// ProvisionedThroughputMiBps is the throughput paid for whether used or not (EFS-1:
+	// 100 MiB/s, a production figure: 720 USD a month at list price). 0 uses elastic
+	// throughput instead, paid per GB read and written, which suits the light, bursty use
+	// of dev and staging (COST-1).
 	ProvisionedThroughputMiBps int
 }
+
+// Elastic reports whether the file system uses elastic throughput.
+func (f FileSystem) Elastic() bool { return f.ProvisionedThroughputMiBps == 0 }
 
 // Backup is AWS Backup (DR-1).
 type Backup struct {

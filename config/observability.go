@@ -57,6 +57,21 @@ type Security struct {
 	PreventDestroy bool
 }
 
+// Cost is the environment's budget and, for the account baseline's owner, the account's
+// cost anomaly alerts (COST-2).
+type Cost struct {
+	// BudgetMarginPercent above the cost table's estimate (docs/cost.md) is the monthly
+	// budget: actual and forecast spend above it alert the alarm topic. The estimate is list
+	// prices at assumed usage, so the margin absorbs traffic the usage file does not foresee.
+	BudgetMarginPercent int
+	// AnomalyAlertUSD is the total impact of a cost anomaly that alerts the alarm topic of
+	// the stack owning the account baseline (Security.OwnsAccountBaseline).
+	AnomalyAlertUSD int
+}
+
+// MinBudgetMarginPercent keeps a budget at the estimate from alerting on every month's noise.
+const MinBudgetMarginPercent = 5
+
 // MinAuditLogRetentionDays keeps CloudTrail's log group a year (OBS-4).
 const MinAuditLogRetentionDays = 365
 

@@ -134,6 +134,12 @@ func (e Environment) validateNetwork(p *problems) {
 		}
 	}
 
+	if z := n.InterfaceEndpointZones; z < 1 || z > len(e.AvailabilityZones) {
+		p.add("Network.InterfaceEndpointZones", "%d is outside 1-%d, the number of AvailabilityZones (NET-6)", z, len(e.AvailabilityZones))
+	} else if z < len(e.AvailabilityZones) && e.isProductionLike() {
+		p.add("Network.InterfaceEndpointZones", "is %d in %s: put the interface endpoints in all %d zones, so a zone's failure does not cut the others off from ECR, STS and logs (NET-6)",
+			z, e.Name, len(e.AvailabilityZones))
+	}
 	if n.SingleNatGateway && e.isProductionLike() {
 		p.add("Network.SingleNatGateway", "must be false in %s: one NAT gateway per AZ keeps egress up when a zone fails (NET-3)", e.Name)
 	}

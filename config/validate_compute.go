@@ -25,6 +25,7 @@ var nodeInstanceVCPUs = map[string]int{
 	"m5.large": 2, "m5.xlarge": 4, "m5.2xlarge": 8, "m5.4xlarge": 16, "m5.8xlarge": 32,
 	"c5.large": 2, "c5.xlarge": 4, "c5.2xlarge": 8, "c5.4xlarge": 16, "c5.9xlarge": 36,
 	"r5.large": 2, "r5.xlarge": 4, "r5.2xlarge": 8, "r5.4xlarge": 16, "r5.8xlarge": 32,
+	"m6i.large": 2, "m6i.xlarge": 4, "c6i.2xlarge": 8, "r6i.large": 2, "r6i.xlarge": 4,
 	"g5.xlarge": 4, "g5.2xlarge": 8, "g5.4xlarge": 16, "g5.8xlarge": 32,
 	"t3.micro": 2, "t3.small": 2, "t3.medium": 2,
 }
@@ -184,6 +185,9 @@ func validateCluster(p *problems, field string, c Cluster, zones []string) {
 					g.Name, t, g.GPU, strings.Join(gpuFamilies, ", "))
 			}
 		}
+		if g.Spot {
+			validateSpot(p, f, g)
+		}
 		for k := range g.Labels {
 			if !labelKeyPattern.MatchString(k) {
 				p.add(f+".Labels", "%s: %q is not a Kubernetes label key", g.Name, k)
@@ -197,6 +201,27 @@ func validateCluster(p *problems, field string, c Cluster, zones []string) {
 	}
 	for _, dup := range duplicates(names) {
 		p.add(field, "node group %q is defined twice: names must be unique within a cluster", dup)
+	}
+}
+
+// validateSpot asks a Spot group for at least two instance types of one size (COST-1).
+func validateSpot(p *problems, field string, g NodeGroup) {
+	if len(g.InstanceTypes) < 2 {
+		p.add(field+".InstanceTypes", "%s: Spot needs at least two instance types of the same size (e.g. m5.large, m6i.large), so that one Spot pool running dry does not empty the group (COST-1)", g.Name)
+		return
+	}
+	sizes := map[int]bool{}
+	for _, t := range g.InstanceTypes {
+		if v, ok := nodeInstanceVCPUs[t]; ok {
+			sizes[v] = true
+		}
+	}
+	if len(sizes) > 1 {
+		p.add(field+".InstanceTypes", "%s: Spot types %s differ in vCPUs: the cluster autoscaler sizes a group by one type, use types of the same size (COST-1)",
+			g.Name, strings.Join(g.InstanceTypes, ", "))
+	}
+	if g.GPU {
+		p.add(field+".Spot", "%s: GPU training runs for hours and loses its work when a Spot node is taken back: keep GPU groups on demand", g.Name)
 	}
 }
 

@@ -118,8 +118,11 @@ func (e Environment) validateData(p *problems) {
 		p.add("Buckets.NoncurrentVersionDays", "%d is below 1", b.NoncurrentVersionDays)
 	}
 
-	if t := e.FileSystem.ProvisionedThroughputMiBps; t < 1 || t > 3414 {
-		p.add("FileSystem.ProvisionedThroughputMiBps", "%d is outside 1-3414, the range EFS provisioned throughput allows (EFS-1)", t)
+	if t := e.FileSystem.ProvisionedThroughputMiBps; t < 0 || t > 3414 {
+		p.add("FileSystem.ProvisionedThroughputMiBps", "%d is outside 1-3414, the range EFS provisioned throughput allows, or 0 for elastic throughput (EFS-1, COST-1)", t)
+	}
+	if t := e.FileSystem.ProvisionedThroughputMiBps; e.Name == "prod" && t < 100 {
+		p.add("FileSystem.ProvisionedThroughputMiBps", "is %d in prod: EFS-1 asks for 100 MiB/s provisioned there (elastic throughput, 0, is for dev and staging)", t)
 	}
 
 	k := e.Backup

@@ -10,6 +10,12 @@ import (
 var accountPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 
 func (e Environment) validateObservability(p *problems) {
+	if m := e.Cost.BudgetMarginPercent; m < MinBudgetMarginPercent || m > 100 {
+		p.add("Cost.BudgetMarginPercent", "%d is outside %d-100: the budget is the cost table's estimate plus this margin (COST-2)", m, MinBudgetMarginPercent)
+	}
+	if a := e.Cost.AnomalyAlertUSD; e.Security.OwnsAccountBaseline && a < 1 {
+		p.add("Cost.AnomalyAlertUSD", "is %d: the account's cost anomaly alert needs a total impact of at least 1 USD (COST-2)", a)
+	}
 	o := e.Observability
 	if !slices.Contains(logRetentionDays, o.AuditLogRetentionDays) || o.AuditLogRetentionDays < MinAuditLogRetentionDays {
 		p.add("Observability.AuditLogRetentionDays", "%d is not allowed: use a CloudWatch retention of at least %d days (365, 400, 545, 731, ...) (OBS-4)",

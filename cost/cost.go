@@ -37,11 +37,32 @@ type Table struct {
 	CompiledOn    string            `json:"compiled_on"`
 	Note          string            `json:"note"`
 	Sources       map[string]string `json:"sources"`
-	Prices        map[string]Price  `json:"prices"`
+	// Unverified names the sources whose prices were not checked against a dated AWS
+	// pricing page for ap-southeast-3; the report says how much of each total rests on them.
+	Unverified []string         `json:"unverified"`
+	Prices     map[string]Price `json:"prices"`
 	// AsOf is the day the estimate is made for: a version past its standard support by
 	// then is charged extended support (LIFE-2). Jakarta sets the calendar's review day,
 	// so the generated table is stable; the pull-request comment prices as of today.
 	AsOf time.Time `json:"-"`
+}
+
+// Assumption is a figure the estimate rests on that no price list gives: dated, sourced
+// and labelled as an assumption in usage.json.
+type Assumption struct {
+	Value  float64 `json:"value"`
+	Label  string  `json:"label"`
+	AsOf   string  `json:"as_of"`
+	Source string  `json:"source"`
+}
+
+// Assumptions are usage.json's market assumptions.
+type Assumptions struct {
+	// SpotDiscount is the assumed Spot discount on the on-demand price (COST-1).
+	SpotDiscount Assumption `json:"spot_discount"`
+	// ReservedDiscount is the assumed discount of one-year, no-upfront reservations
+	// (EC2 reserved instances or savings plans, RDS and ElastiCache reserved nodes).
+	ReservedDiscount Assumption `json:"reserved_discount"`
 }
 
 // Usage is what one stack is assumed to use in a month, for what is priced by use.
@@ -53,6 +74,11 @@ type Usage struct {
 	CloudFrontRequests10k float64 `json:"cloudfront_requests_10k"`
 	WAFRequestsMillion    float64 `json:"waf_requests_million"`
 	EFSStorageGB          float64 `json:"efs_storage_gb"`
+	// EFS elastic throughput is paid per GB read and written.
+	EFSElasticReadGB  float64 `json:"efs_elastic_read_gb"`
+	EFSElasticWriteGB float64 `json:"efs_elastic_write_gb"`
+	// SpotDiscount comes from usage.json's assumptions, not from the stack's entry.
+	SpotDiscount float64 `json:"-"`
 }
 
 // Jakarta is the repository's price table, checked: every price names a known source.
@@ -65,13 +91,50 @@ func Jakarta() (Table, error) {
 	if err != nil {
 		return Table{}, fmt.Errorf("cost: reading prices-ap-southeast-3.json: %w", err)
 	}
+	t.AsOf = lifecycle.Reviewed()
+	return t, t.check()
+}
+
+// check asks every price for a known source and every unverified basis to be a source.
+func (t Table) check() error {
 	for key, p := range t.Prices {
 		if _, ok := t.Sources[p.Basis]; !ok || p.USD < 0 {
-			return Table{}, fmt.Errorf("cost: price %s names no known source (%q) or is negative", key, p.Basis)
+			return fmt.Errorf("cost: price %s names no known source (%q) or is negative", key, p.Basis)
 		}
 	}
-	t.AsOf = lifecycle.Reviewed()
-	return t, nil
+	for _, id := range t.Unverified {
+		if _, ok := t.Sources[id]; !ok {
+			return fmt.Errorf("cost: unverified source %q is not in sources", id)
+		}
+	}
+	return nil
+}
+
+// unverified reports whether a line's price rests on an unverified source.
+func (t Table) unverified(priceKey string) bool {
+	return slices.Contains(t.Unverified, t.Prices[priceKey].Basis)
+}
+
+// MarketAssumptions reads usage.json's assumptions, each of which must be dated, sourced
+// and labelled as an assumption.
+func MarketAssumptions() (Assumptions, error) {
+	var doc struct {
+		Assumptions Assumptions `json:"_assumptions"`
+	}
+	raw, err := files.ReadFile("usage.json")
+	if err == nil {
+		err = json.Unmarshal(raw, &doc)
+	}
+	if err != nil {
+		return Assumptions{}, fmt.Errorf("cost: reading usage.json: %w", err)
+	}
+	a := doc.Assumptions
+	for name, x := range map[string]Assumption{"spot_discount": a.SpotDiscount, "reserved_discount": a.ReservedDiscount} {
+		if x.Label != "assumption" || x.AsOf == "" || x.Source == "" || x.Value <= 0 || x.Value >= 1 {
+			return Assumptions{}, fmt.Errorf("cost: usage.json _assumptions.%s needs a value in (0, 1), label \"assumption\", as_of and source", name)
+		}
+	}
+	return a, nil
 }
 
 // UsageOf is the usage assumed for a stack.
@@ -85,7 +148,7 @@ func UsageOf(stack string) (Usage, error) {
 		return Usage{}, fmt.Errorf("cost: reading usage.json: %w", err)
 	}
 	entry, ok := all[stack]
-	if !ok || stack == "_" {
+	if !ok || strings.HasPrefix(stack, "_") {
 		return Usage{}, fmt.Errorf("cost: usage.json has no usage for stack %q: add its monthly traffic there", stack)
 	}
 	var u Usage
@@ -94,6 +157,11 @@ func UsageOf(stack string) (Usage, error) {
 	if err := dec.Decode(&u); err != nil {
 		return Usage{}, fmt.Errorf("cost: usage.json, stack %q: %w", stack, err)
 	}
+	a, err := MarketAssumptions()
+	if err != nil {
+		return Usage{}, err
+	}
+	u.SpotDiscount = a.SpotDiscount.Value
 	return u, nil
 }
 
@@ -105,6 +173,8 @@ type Line struct {
 	Quantity float64 // in Unit
 	Unit     string
 	PriceKey string
+	// Discount off the price: the assumed Spot discount for Spot capacity.
+	Discount float64
 	Monthly  float64 // USD, unrounded
 }
 
@@ -114,6 +184,9 @@ type Estimate struct {
 	Lines []Line
 	// Unpriced counts resources of types priced only by use, with no assumption here.
 	Unpriced map[string]int
+	// BudgetUSD is the monthly limit of the stack's own cost budgets (aws_budgets_budget,
+	// COST-2); budgets without actions cost nothing.
+	BudgetUSD float64
 }
 
 // Total is the stack's monthly cost.
@@ -241,7 +314,11 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 	}
 	e := Estimate{Stack: name, Unpriced: map[string]int{}}
 	var problems []string
+	var addDiscounted func(r resource, what string, quantity float64, unit, key string, discount float64)
 	add := func(r resource, what string, quantity float64, unit, key string) {
+		addDiscounted(r, what, quantity, unit, key, 0)
+	}
+	addDiscounted = func(r resource, what string, quantity float64, unit, key string, discount float64) {
 		p, ok := t.Prices[key]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("%s needs the price %q: add it to cost/prices-ap-southeast-3.json with its source", r.address(), key))
@@ -251,7 +328,8 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 			problems = append(problems, fmt.Sprintf("price %q is per %s, %s uses it per %s", key, p.Unit, r.address(), unit))
 			return
 		}
-		e.Lines = append(e.Lines, Line{Address: r.address(), What: what, Quantity: quantity, Unit: unit, PriceKey: key, Monthly: quantity * p.USD})
+		e.Lines = append(e.Lines, Line{Address: r.address(), What: what, Quantity: quantity, Unit: unit, PriceKey: key,
+			Discount: discount, Monthly: quantity * p.USD * (1 - discount)})
 	}
 	hours := t.HoursPerMonth
 	for _, r := range s.ordered {
@@ -274,8 +352,14 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 				problems = append(problems, r.address()+" names no instance type")
 				continue
 			}
+			// A group's first type prices it; a Spot group pays the assumed Spot discount off it.
 			instanceType, _ := types[0].(string)
-			add(r, fmt.Sprintf("%g × %s (desired size)", desired, instanceType), desired*hours, "hour", "ec2:"+instanceType)
+			if r.str("capacity_type") == "SPOT" {
+				addDiscounted(r, fmt.Sprintf("%g × %s Spot (desired size; %d types)", desired, instanceType, len(types)), desired*hours, "hour",
+					"ec2:"+instanceType, u.SpotDiscount)
+			} else {
+				add(r, fmt.Sprintf("%g × %s (desired size)", desired, instanceType), desired*hours, "hour", "ec2:"+instanceType)
+			}
 			if lt, ok := s.resolve(r.block("launch_template")["id"]); ok {
 				if gib := rootVolumeGiB(lt); gib > 0 {
 					add(r, fmt.Sprintf("%g × %g GiB gp3 root volumes", desired, gib), desired*gib, "GB-month", "ebs:gp3")
@@ -329,11 +413,21 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 			if nodes == 0 {
 				nodes = r.num("num_cache_clusters")
 			}
-			add(r, fmt.Sprintf("%g × %s", nodes, r.str("node_type")), n*nodes*hours, "hour", "elasticache:"+r.str("node_type"))
+			// Node prices differ by engine (Valkey's are below Redis OSS's): keys are
+			// elasticache:<engine>:<node type>; the provider's default engine is redis.
+			engine := r.str("engine")
+			if engine == "" {
+				engine = "redis"
+			}
+			add(r, fmt.Sprintf("%g × %s %s", nodes, r.str("node_type"), engine), n*nodes*hours, "hour", "elasticache:"+engine+":"+r.str("node_type"))
 		case "aws_efs_file_system":
-			if r.str("throughput_mode") == "provisioned" {
+			switch r.str("throughput_mode") {
+			case "provisioned":
 				mibps := r.num("provisioned_throughput_in_mibps")
 				add(r, fmt.Sprintf("%g MiB/s provisioned throughput", mibps), n*mibps, "MiBps-month", "efs:provisioned-mibps")
+			case "elastic":
+				add(r, fmt.Sprintf("%g GB read, elastic throughput (usage.json)", u.EFSElasticReadGB), n*u.EFSElasticReadGB, "GB", "efs:elastic-read-gb")
+				add(r, fmt.Sprintf("%g GB written, elastic throughput (usage.json)", u.EFSElasticWriteGB), n*u.EFSElasticWriteGB, "GB", "efs:elastic-write-gb")
 			}
 			add(r, fmt.Sprintf("%g GB Standard storage (usage.json)", u.EFSStorageGB), n*u.EFSStorageGB, "GB-month", "efs:standard-gb")
 		case "aws_lb":
@@ -355,6 +449,12 @@ func (t Table) Estimate(name string, synthesized []byte, u Usage) (Estimate, err
 			add(r, "standard alarm", n, "month", "cloudwatch:alarm")
 		case "aws_cloudwatch_dashboard":
 			add(r, "dashboard", n, "month", "cloudwatch:dashboard")
+		case "aws_budgets_budget":
+			if r.str("budget_type") == "COST" {
+				var limit float64
+				fmt.Sscan(r.str("limit_amount"), &limit)
+				e.BudgetUSD += n * limit
+			}
 		case "aws_secretsmanager_secret":
 			add(r, "secret", n, "month", "secretsmanager:secret")
 		default:
@@ -398,6 +498,36 @@ func rootVolumeGiB(lt resource) float64 {
 	ebs, _ := d["ebs"].(map[string]any)
 	gib, _ := ebs["volume_size"].(float64)
 	return gib
+}
+
+// UnverifiedPart is the part of the total that rests on prices of unverified sources.
+func (t Table) UnverifiedPart(e Estimate) float64 {
+	var sum float64
+	for _, l := range e.Lines {
+		if t.unverified(l.PriceKey) {
+			sum += l.Monthly
+		}
+	}
+	return sum
+}
+
+// Reservable is the part of the total that reservations could discount: on-demand EC2
+// instance hours, RDS instance hours and ElastiCache node hours.
+func (e Estimate) Reservable() float64 {
+	var sum float64
+	for _, l := range e.Lines {
+		hourly := l.Unit == "hour" && (strings.HasPrefix(l.PriceKey, "ec2:") || strings.HasPrefix(l.PriceKey, "rds:") || strings.HasPrefix(l.PriceKey, "elasticache:"))
+		if hourly && l.Discount == 0 {
+			sum += l.Monthly
+		}
+	}
+	return sum
+}
+
+// BudgetUSD is the monthly budget for an estimate: its total plus marginPercent, rounded
+// up to whole dollars (COST-2).
+func BudgetUSD(e Estimate, marginPercent int) float64 {
+	return math.Ceil(e.Total() * (1 + float64(marginPercent)/100))
 }
 
 // Cents rounds an amount to whole cents, as the reports print it.

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,7 @@ func testTable() Table {
 		"nat:hour": p(0.05, "hour"), "nat:gb": p(0.05, "GB"), "ipv4:hour": p(0.005, "hour"),
 		"endpoint:az-hour": p(0.01, "hour"), "endpoint:gb": p(0.01, "GB"),
 		"rds:db.r5.large": p(0.25, "hour"), "rds:gp3": p(0.1, "GB-month"), "secretsmanager:secret": p(0.4, "month"),
-		"elasticache:cache.r6g.large": p(0.2, "hour"), "kms:key": p(1, "month"),
+		"elasticache:redis:cache.r6g.large": p(0.2, "hour"), "elasticache:valkey:cache.r6g.large": p(0.16, "hour"), "kms:key": p(1, "month"),
 		"waf:web-acl": p(5, "month"), "waf:rule": p(1, "month"), "waf:million-requests": p(0.6, "million requests"),
 	}}
 }
@@ -103,6 +104,108 @@ func TestDiffPricesAConfigChange(t *testing.T) {
 	}
 }
 
+// COST-1: a Spot group pays the assumed discount off its first type's price; elastic EFS
+// pays per GB moved instead of per MiB/s held; a cache is priced by its engine.
+func TestCOST1Levers(t *testing.T) {
+	table := testTable()
+	table.Prices["efs:standard-gb"] = Price{USD: 0.3, Unit: "GB-month", Basis: "test"}
+	table.Prices["efs:provisioned-mibps"] = Price{USD: 6, Unit: "MiBps-month", Basis: "test"}
+	table.Prices["efs:elastic-read-gb"] = Price{USD: 0.03, Unit: "GB", Basis: "test"}
+	table.Prices["efs:elastic-write-gb"] = Price{USD: 0.06, Unit: "GB", Basis: "test"}
+	const stack = `{"resource": {
+  "aws_eks_node_group": {"spot": {"capacity_type": "SPOT", "instance_types": ["m5.large", "m6i.large"], "scaling_config": {"desired_size": 2}},
+                         "od": {"capacity_type": "ON_DEMAND", "instance_types": ["m5.large"], "scaling_config": {"desired_size": 1}}},
+  "aws_efs_file_system": {"elastic": {"throughput_mode": "elastic"}, "provisioned": {"throughput_mode": "provisioned", "provisioned_throughput_in_mibps": 100}},
+  "aws_elasticache_replication_group": {"valkey": {"engine": "valkey", "node_type": "cache.r6g.large", "num_node_groups": 1, "replicas_per_node_group": 1},
+                                        "redis": {"engine": "redis", "node_type": "cache.r6g.large", "num_node_groups": 1, "replicas_per_node_group": 1}}
+}}`
+	e, err := table.Estimate("levers", []byte(stack), Usage{SpotDiscount: 0.6, EFSStorageGB: 10, EFSElasticReadGB: 100, EFSElasticWriteGB: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, l := range e.Lines {
+		got[l.Address] += l.Monthly
+	}
+	want := map[string]float64{
+		"aws_eks_node_group.spot":                  2 * 730 * 0.12 * 0.4, // 60% off on demand
+		"aws_eks_node_group.od":                    730 * 0.12,
+		"aws_efs_file_system.elastic":              10*0.3 + 100*0.03 + 50*0.06,
+		"aws_efs_file_system.provisioned":          10*0.3 + 100*6,
+		"aws_elasticache_replication_group.valkey": 2 * 730 * 0.16,
+		"aws_elasticache_replication_group.redis":  2 * 730 * 0.2,
+	}
+	for addr, usd := range want {
+		if Cents(got[addr]) != Cents(usd) {
+			t.Errorf("%s costs %.2f, want %.2f", addr, got[addr], usd)
+		}
+	}
+	// Only the on-demand instances and the caches could be reserved.
+	if r := e.Reservable(); Cents(r) != Cents(730*0.12+2*730*0.16+2*730*0.2) {
+		t.Errorf("reservable %.2f", r)
+	}
+}
+
+// COST-2: the budget follows the price table: a change to a price changes the budget.
+func TestBudgetFollowsThePriceTable(t *testing.T) {
+	table := testTable()
+	base, err := table.Estimate("small", []byte(small), Usage{NatGB: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := BudgetUSD(base, 20); b != math.Ceil(base.Total()*1.2) || b != 1957 {
+		t.Errorf("budget %.2f for an estimate of %.2f, want 1957 (+20%%, whole dollars up)", b, base.Total())
+	}
+	table.Prices["ec2:m5.large"] = Price{USD: 0.24, Unit: "hour", Basis: "test"}
+	dearer, err := table.Estimate("small", []byte(small), Usage{NatGB: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two m5.large at twice the price: +175.20 a month, +210.24 with the margin.
+	if b := BudgetUSD(dearer, 20); b != math.Ceil((base.Total()+175.2)*1.2) {
+		t.Errorf("budget %.2f after doubling m5.large, want %.2f", b, math.Ceil((base.Total()+175.2)*1.2))
+	}
+}
+
+// COST-2: the pull-request comment shows the budget before and after.
+func TestDiffShowsTheBudget(t *testing.T) {
+	table := testTable()
+	base, err := table.Estimate("small", []byte(small), Usage{NatGB: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withBudget := strings.Replace(small, `"aws_sqs_queue"`, `"aws_budgets_budget": {"b": {"budget_type": "COST", "limit_amount": "1957", "limit_unit": "USD"}}, "aws_sqs_queue"`, 1)
+	head, err := table.Estimate("small", []byte(withBudget), Usage{NatGB: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.BudgetUSD != 1957 || Cents(head.Total()) != Cents(base.Total()) {
+		t.Fatalf("budget %.2f, total %.2f: a budget is read, not priced", head.BudgetUSD, head.Total())
+	}
+	if md := DiffMarkdown(base, head); !strings.Contains(md, "Monthly budget (COST-2): 0.00 → 1957.00 USD (+1957.00)") {
+		t.Errorf("comment lacks the budget:\n%s", md)
+	}
+}
+
+// The report's share on unverified prices counts exactly the lines of unverified sources.
+func TestUnverifiedPart(t *testing.T) {
+	table := testTable()
+	table.Sources["checked"] = "a dated AWS pricing page"
+	table.Unverified = []string{"test"}
+	table.Prices["eks:cluster"] = Price{USD: 0.10, Unit: "hour", Basis: "checked"}
+	e, err := table.Estimate("small", []byte(small), Usage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := table.UnverifiedPart(e); Cents(got) != Cents(e.Total()-73) {
+		t.Errorf("unverified %.2f of %.2f, want all but the 73.00 of the checked control plane", got, e.Total())
+	}
+	table.Unverified = []string{"nowhere"}
+	if err := table.check(); err == nil || !strings.Contains(err.Error(), `unverified source "nowhere" is not in sources`) {
+		t.Errorf("check: %v", err)
+	}
+}
+
 func TestUnknownPriceIsOneClearError(t *testing.T) {
 	table := testTable()
 	delete(table.Prices, "ec2:m5.large")
@@ -126,6 +229,15 @@ func TestRepositoryTables(t *testing.T) {
 	for _, stack := range []string{"smile-dev", "smile-staging", "smile-prod"} {
 		if _, err := UsageOf(stack); err != nil {
 			t.Error(err)
+		}
+	}
+	a, err := MarketAssumptions()
+	if err != nil || a.SpotDiscount.Label != "assumption" || a.ReservedDiscount.AsOf == "" {
+		t.Errorf("assumptions %+v: %v", a, err)
+	}
+	for _, id := range table.Unverified {
+		if _, ok := table.Sources[id]; !ok {
+			t.Errorf("unverified source %q is not a source", id)
 		}
 	}
 	if _, err := UsageOf("smile-qa"); err == nil || !strings.Contains(err.Error(), `no usage for stack "smile-qa"`) {

@@ -12,7 +12,7 @@ import (
 var categories = []struct{ prefix, name string }{
 	{"eks:", "EKS control planes"}, {"ec2:", "EC2 instances (node groups at desired size, bastion)"}, {"ebs:", "EBS volumes"},
 	{"nat:", "NAT gateways (hours and data)"}, {"ipv4:", "Public IPv4 addresses"}, {"endpoint:", "Interface endpoints (hours and data)"},
-	{"rds:", "RDS MySQL (instance and storage)"}, {"elasticache:", "ElastiCache Redis"}, {"efs:", "EFS (throughput and storage)"},
+	{"rds:", "RDS MySQL (instance and storage)"}, {"elasticache:", "ElastiCache (Valkey or Redis OSS)"}, {"efs:", "EFS (throughput and storage)"},
 	{"alb:", "Application load balancer"}, {"cloudfront:", "CloudFront"}, {"waf:", "WAF"}, {"kms:", "KMS keys"},
 	{"route53:", "Route 53"}, {"cloudwatch:", "CloudWatch alarms and dashboards"}, {"secretsmanager:", "Secrets Manager"},
 }
@@ -64,16 +64,39 @@ func (t Table) Markdown(estimates []Estimate) string {
 	for _, e := range estimates {
 		b.WriteString(" **" + money(e.Total()) + "** |")
 	}
-	b.WriteString("\n")
+	b.WriteString("\n| of which on prices from unverified sources |")
 	for _, e := range estimates {
-		fmt.Fprintf(&b, "\n## %s: %s USD a month\n\n| resource | what | quantity | price | monthly |\n|---|---|---:|---|---:|\n", e.Stack, money(e.Total()))
+		fmt.Fprintf(&b, " %s (%.0f%%) |", money(t.UnverifiedPart(e)), percent(t.UnverifiedPart(e), e.Total()))
+	}
+	b.WriteString("\n| budget in the stack (`aws_budgets_budget`, COST-2) |")
+	for _, e := range estimates {
+		b.WriteString(" " + money(e.BudgetUSD) + " |")
+	}
+	b.WriteString("\n")
+	assumed, err := MarketAssumptions()
+	if err != nil {
+		assumed = Assumptions{}
+	}
+	fmt.Fprintf(&b, "\nSpot node groups are priced at the on-demand price less %.0f%%, an assumption (usage.json, %s): %s\n",
+		100*assumed.SpotDiscount.Value, assumed.SpotDiscount.AsOf, assumed.SpotDiscount.Source)
+	for _, e := range estimates {
+		fmt.Fprintf(&b, "\n## %s: %s USD a month\n\n", e.Stack, money(e.Total()))
+		fmt.Fprintf(&b, "Budget in the stack: %s USD a month. Of the estimate, %s USD (%.0f%%) rests on prices from unverified sources. ",
+			money(e.BudgetUSD), money(t.UnverifiedPart(e)), percent(t.UnverifiedPart(e), e.Total()))
+		fmt.Fprintf(&b, "One-year, no-upfront reservations of the %s USD of on-demand instance, database and cache hours would save about %s USD a month (%.0f%% off, an assumption: usage.json, %s).\n\n",
+			money(e.Reservable()), money(e.Reservable()*assumed.ReservedDiscount.Value), 100*assumed.ReservedDiscount.Value, assumed.ReservedDiscount.AsOf)
+		b.WriteString("| resource | what | quantity | price | monthly |\n|---|---|---:|---|---:|\n")
 		for _, g := range grouped(e.Lines) {
 			p := t.Prices[g.PriceKey]
 			address := "`" + g.Address + "`"
 			if g.n > 1 {
 				address = fmt.Sprintf("%d × `%s`", g.n, g.Address[:strings.Index(g.Address, ".")])
 			}
-			fmt.Fprintf(&b, "| %s | %s | %g %s | %g / %s (%s) | %s |\n", address, g.What, g.Quantity, g.Unit, p.USD, p.Unit, p.Basis, money(g.Monthly))
+			price := fmt.Sprintf("%g / %s (%s)", p.USD, p.Unit, p.Basis)
+			if g.Discount > 0 {
+				price += fmt.Sprintf(" less %.0f%% Spot", 100*g.Discount)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %g %s | %s | %s |\n", address, g.What, g.Quantity, g.Unit, price, money(g.Monthly))
 		}
 		if len(e.Unpriced) > 0 {
 			var parts []string
@@ -88,6 +111,13 @@ func (t Table) Markdown(estimates []Estimate) string {
 		fmt.Fprintf(&b, "- `%s`: %s\n", id, t.Sources[id])
 	}
 	return b.String()
+}
+
+func percent(part, whole float64) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return 100 * part / whole
 }
 
 func stackNames(estimates []Estimate) []string {
@@ -149,6 +179,8 @@ func DiffMarkdown(base, head Estimate) string {
 	change := head.Total() - base.Total()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Monthly cost: %s → %s USD (%s%s)\n", money(base.Total()), money(head.Total()), sign(change), money(change))
+	budgetChange := head.BudgetUSD - base.BudgetUSD
+	fmt.Fprintf(&b, "Monthly budget (COST-2): %s → %s USD (%s%s)\n", money(base.BudgetUSD), money(head.BudgetUSD), sign(budgetChange), money(budgetChange))
 	if len(deltas) == 0 {
 		return b.String()
 	}
@@ -178,7 +210,7 @@ func grouped(lines []Line) []group {
 	for _, l := range lines {
 		if n := len(out); n > 0 {
 			last := &out[n-1]
-			if typeOf(last.Address) != "" && typeOf(last.Address) == typeOf(l.Address) && last.What == l.What && last.PriceKey == l.PriceKey {
+			if typeOf(last.Address) != "" && typeOf(last.Address) == typeOf(l.Address) && last.What == l.What && last.PriceKey == l.PriceKey && last.Discount == l.Discount {
 				last.n++
 				last.Quantity += l.Quantity
 				last.Monthly += l.Monthly

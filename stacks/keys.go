@@ -102,14 +102,14 @@ func (b *builder) keys() *keys {
 		}},
 	})
 	k.sns = key("sns-key", "sns", "SNS topics", security.KeyConfig{
-		ServiceUsers: []security.ServiceUser{{
+		ServiceUsers: append([]security.ServiceUser{{
 			Principal: "cloudwatch.amazonaws.com",
 			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Condition: iampolicy.Condition{
 				Test: "ArnLike", Variable: "aws:SourceArn",
 				Values: []*string{jsii.String(fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", env.Region, accountID))},
 			},
-		}},
+		}}, costAlertKeyUsers(k.accountID)...),
 	})
 	k.lambda = key("lambda-key", "lambda", "Lambda environment variables", security.KeyConfig{})
 	return k

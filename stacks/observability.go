@@ -132,7 +132,8 @@ func (b *builder) observability(k *keys, c *clusters, d *data, e *edge) *observa
 
 	out, err := observability.New(b.stack, "observability", observability.Config{
 		Name: env.Prefix(), Region: env.Region, AccountID: k.accountID, TopicKeyArn: k.sns.Arn,
-		Emails: env.Observability.AlarmEmails, Alarms: alarms, SamplingRate: env.Observability.TraceSamplingRate,
+		ServicePublishers: costAlertServices,
+		Emails:            env.Observability.AlarmEmails, Alarms: alarms, SamplingRate: env.Observability.TraceSamplingRate,
 	})
 	if err != nil {
 		b.fail(err)

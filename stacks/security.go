@@ -43,6 +43,7 @@ func (b *builder) security(net *network.Output, k *keys, c *clusters, d *data, e
 		_, err := baseline.New(b.stack, "account-baseline", baseline.Config{
 			Name: env.Prefix(), Region: env.Region, AccountID: k.accountID,
 			DataKeyArn: k.data.Arn, LogsKeyArn: k.logs.Arn, AuditBucketName: archive.Name, AuditBucketArn: archive.Arn,
+			CostAllocationTags: costAllocationTags, AnomalyTopicArn: o.TopicArn, AnomalyAlertUSD: float64(env.Cost.AnomalyAlertUSD),
 		})
 		b.fail(err)
 	}

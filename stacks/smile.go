@@ -26,6 +26,8 @@ func New(scope constructs.Construct, env config.Environment) (cdktf.TerraformSta
 	alarms := b.observability(keys, clusters, data, edge)
 	b.security(net, keys, clusters, data, edge, alarms)
 	b.kubernetesPlatform(keys, clusters, data)
+	// The budget prices everything above it (COST-2).
+	b.budget(alarms)
 	if env.Security.PreventDestroy {
 		b.preventDestroy()
 	}

@@ -1,8 +1,9 @@
 // Package baseline holds the settings an AWS account has once per region, which a SOC 2
 // audit expects (SEC-7): EBS encryption by default, the account's S3 public access block,
 // an IAM password policy, GuardDuty, Security Hub with the AWS Foundational Security Best
-// Practices standard, an AWS Config recorder and X-Ray encryption. Exactly one stack per
-// account builds it (config.Security.OwnsAccountBaseline).
+// Practices standard, an AWS Config recorder, X-Ray encryption, and the account's cost
+// controls (COST-2): cost allocation tags activated and Cost Anomaly Detection alerting a
+// topic. Exactly one stack per account builds it (config.Security.OwnsAccountBaseline).
 package baseline
 
 import (
@@ -10,6 +11,9 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ceanomalymonitor"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ceanomalysubscription"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cecostallocationtag"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/configconfigurationrecorder"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/configconfigurationrecorderstatus"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/configdeliverychannel"
@@ -52,6 +56,13 @@ type Config struct {
 	// AuditBucketName and AuditBucketArn receive AWS Config's snapshots and history under
 	// ConfigPrefix; the bucket's default key is DataKeyArn.
 	AuditBucketName, AuditBucketArn *string
+	// CostAllocationTags are activated for Cost Explorer and budgets (the tags of ENV-2
+	// that tell environments apart); the budgets filter on them (COST-2).
+	CostAllocationTags []string
+	// AnomalyTopicArn receives Cost Anomaly Detection's alerts of anomalies whose total
+	// impact reaches AnomalyAlertUSD; its policy must let costalerts.amazonaws.com publish.
+	AnomalyTopicArn *string
+	AnomalyAlertUSD float64
 }
 
 // Output is what other tiers refer to.
@@ -62,8 +73,8 @@ type Output struct {
 // New builds the baseline.
 func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	if cfg.Name == "" || cfg.Region == "" || cfg.AccountID == nil || cfg.DataKeyArn == nil || cfg.LogsKeyArn == nil ||
-		cfg.AuditBucketName == nil || cfg.AuditBucketArn == nil {
-		return nil, fmt.Errorf("baseline %s: Name, Region, AccountID, DataKeyArn, LogsKeyArn, AuditBucketName and AuditBucketArn are required", id)
+		cfg.AuditBucketName == nil || cfg.AuditBucketArn == nil || cfg.AnomalyTopicArn == nil || cfg.AnomalyAlertUSD < 1 {
+		return nil, fmt.Errorf("baseline %s: Name, Region, AccountID, DataKeyArn, LogsKeyArn, AuditBucketName, AuditBucketArn, AnomalyTopicArn and AnomalyAlertUSD are required", id)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
@@ -130,5 +141,32 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	xrayencryptionconfig.NewXrayEncryptionConfig(c, jsii.String("xray-encryption"), &xrayencryptionconfig.XrayEncryptionConfigConfig{
 		Type: jsii.String("KMS"), KeyId: cfg.LogsKeyArn,
 	})
+	newCostControls(c, cfg)
 	return &Output{GuardDutyDetectorID: detector.Id()}, nil
+}
+
+// newCostControls activates the cost allocation tags and watches the account's spend per
+// service for anomalies (COST-2). A tag key can be activated only once AWS billing has
+// seen it on a resource, up to a day after the first deploy (README, Known limits).
+func newCostControls(c constructs.Construct, cfg Config) {
+	for _, key := range cfg.CostAllocationTags {
+		cecostallocationtag.NewCeCostAllocationTag(c, jsii.String("cost-tag-"+key), &cecostallocationtag.CeCostAllocationTagConfig{
+			TagKey: jsii.String(key), Status: jsii.String("Active"),
+		})
+	}
+	monitor := ceanomalymonitor.NewCeAnomalyMonitor(c, jsii.String("cost-anomaly-monitor"), &ceanomalymonitor.CeAnomalyMonitorConfig{
+		Name: jsii.String(cfg.Name + "-services"), MonitorType: jsii.String("DIMENSIONAL"), MonitorDimension: jsii.String("SERVICE"),
+	})
+	// An SNS subscriber needs IMMEDIATE alerts (daily and weekly summaries go by e-mail).
+	ceanomalysubscription.NewCeAnomalySubscription(c, jsii.String("cost-anomaly-alerts"), &ceanomalysubscription.CeAnomalySubscriptionConfig{
+		Name: jsii.String(cfg.Name + "-cost-anomalies"), Frequency: jsii.String("IMMEDIATE"),
+		MonitorArnList: &[]*string{monitor.Arn()},
+		Subscriber:     &[]*ceanomalysubscription.CeAnomalySubscriptionSubscriber{{Type: jsii.String("SNS"), Address: cfg.AnomalyTopicArn}},
+		ThresholdExpression: &ceanomalysubscription.CeAnomalySubscriptionThresholdExpression{
+			Dimension: &ceanomalysubscription.CeAnomalySubscriptionThresholdExpressionDimension{
+				Key: jsii.String("ANOMALY_TOTAL_IMPACT_ABSOLUTE"), MatchOptions: jsii.Strings("GREATER_THAN_OR_EQUAL"),
+				Values: jsii.Strings(fmt.Sprintf("%g", cfg.AnomalyAlertUSD)),
+			},
+		},
+	})
 }

@@ -1,4 +1,4 @@
-// Package efs builds the shared file system (EFS-1): encrypted, provisioned throughput, a
+// Package efs builds the shared file system (EFS-1): encrypted, provisioned (prod) or elastic throughput, a
 // mount target per zone, an access point for the application, TLS only, backed up.
 package efs
 
@@ -51,15 +51,20 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	for k, v := range cfg.Tags {
 		tags[k] = jsii.String(v)
 	}
-	fs := efsfilesystem.NewEfsFileSystem(c, jsii.String("file-system"), &efsfilesystem.EfsFileSystemConfig{
-		CreationToken:                jsii.String(cfg.Name),
-		Encrypted:                    jsii.Bool(true),
-		KmsKeyId:                     cfg.DataKeyArn,
-		PerformanceMode:              jsii.String("generalPurpose"),
-		ThroughputMode:               jsii.String("provisioned"),
-		ProvisionedThroughputInMibps: jsii.Number(float64(cfg.ProvisionedThroughputMiBps)),
-		Tags:                         &tags,
-	})
+	fsCfg := &efsfilesystem.EfsFileSystemConfig{
+		CreationToken:   jsii.String(cfg.Name),
+		Encrypted:       jsii.Bool(true),
+		KmsKeyId:        cfg.DataKeyArn,
+		PerformanceMode: jsii.String("generalPurpose"),
+		// COST-1: elastic throughput is paid per GB moved, provisioned per MiB/s held (EFS-1).
+		ThroughputMode: jsii.String("elastic"),
+		Tags:           &tags,
+	}
+	if !cfg.Elastic() {
+		fsCfg.ThroughputMode = jsii.String("provisioned")
+		fsCfg.ProvisionedThroughputInMibps = jsii.Number(float64(cfg.ProvisionedThroughputMiBps))
+	}
+	fs := efsfilesystem.NewEfsFileSystem(c, jsii.String("file-system"), fsCfg)
 	fsID, fsArn := fs.Id(), fs.Arn()
 	for i, subnet := range cfg.SubnetIDs {
 		efsmounttarget.NewEfsMountTarget(c, jsii.String(fmt.Sprintf("mount-target-%d", i)), &efsmounttarget.EfsMountTargetConfig{

@@ -107,6 +107,11 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 	if len(taints) > 0 {
 		taintsValue = &taints
 	}
+	// COST-1: Spot groups draw on several instance types of one size (config.NodeGroup.Spot).
+	capacity := "ON_DEMAND"
+	if g.Spot {
+		capacity = "SPOT"
+	}
 	return eksnodegroup.NewEksNodeGroup(scope, jsii.String(g.Name+"-node-group"), &eksnodegroup.EksNodeGroupConfig{
 		ClusterName:   clusterName,
 		NodeGroupName: jsii.String(name),
@@ -116,7 +121,7 @@ func nodeGroup(scope constructs.Construct, cfg Config, clusterName *string, g co
 		// Nodes follow the control plane: a Kubernetes upgrade updates the cluster first
 		// (the group refers to it), then rolls each group onto the new version (LIFE-3).
 		Version:       jsii.String(cfg.KubernetesVersion),
-		CapacityType:  jsii.String("ON_DEMAND"),
+		CapacityType:  jsii.String(capacity),
 		InstanceTypes: jsii.Strings(g.InstanceTypes...),
 		ScalingConfig: &eksnodegroup.EksNodeGroupScalingConfig{
 			MinSize: jsii.Number(float64(g.MinSize)), MaxSize: jsii.Number(float64(g.MaxSize)),

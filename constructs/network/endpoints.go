@@ -27,7 +27,12 @@ func newEndpoints(scope constructs.Construct, cfg Config, vpcID *string, net *Ou
 		Tags:            &map[string]*string{"Name": jsii.String(cfg.Prefix + "-s3-endpoint")},
 	})
 	net.S3PrefixListID = s3.PrefixListId()
+	// COST-1: each interface endpoint is billed per zone; InterfaceEndpointZones keeps the
+	// first zones (all of them outside dev, NET-6); 0 means every zone.
 	subnets := net.PrivateSubnetIDs
+	if z := cfg.InterfaceEndpointZones; z > 0 && z < len(subnets) {
+		subnets = subnets[:z]
+	}
 	for _, service := range interfaceEndpointServices {
 		key := strings.ReplaceAll(service, ".", "-")
 		vpcendpoint.NewVpcEndpoint(scope, jsii.String(key+"-endpoint"), &vpcendpoint.VpcEndpointConfig{

@@ -51,13 +51,17 @@ type Alarm struct {
 
 // Config is the alarms of one environment.
 type Config struct {
-	Name         string
-	Region       string
-	AccountID    *string
-	TopicKeyArn  *string
-	Emails       []string
-	Alarms       []Alarm
-	SamplingRate float64
+	Name        string
+	Region      string
+	AccountID   *string
+	TopicKeyArn *string
+	// ServicePublishers are further service principals that may publish to the topic on
+	// behalf of this account, e.g. the cost alerts of AWS Budgets and Cost Anomaly
+	// Detection (COST-2).
+	ServicePublishers []string
+	Emails            []string
+	Alarms            []Alarm
+	SamplingRate      float64
 }
 
 // Output is the topic and the alarms by ID.
@@ -89,15 +93,25 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 	})
 	alarmsOfThisAccount := fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", cfg.Region, *cfg.AccountID)
 	topicArn := topic.Arn()
-	snstopicpolicy.NewSnsTopicPolicy(c, jsii.String("topic-policy"), &snstopicpolicy.SnsTopicPolicyConfig{
-		Arn: topicArn,
-		Policy: iampolicy.Document(c, "topic-policy-document", iampolicy.Statement{
-			Sid:        "AlarmsOfThisAccountPublish",
-			Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("cloudwatch.amazonaws.com")}}},
+	statements := []iampolicy.Statement{{
+		Sid:        "AlarmsOfThisAccountPublish",
+		Principals: []iampolicy.Principal{{Type: "Service", Identifiers: []*string{jsii.String("cloudwatch.amazonaws.com")}}},
+		Actions:    []string{"sns:Publish"},
+		Resources:  []*string{topicArn},
+		Conditions: []iampolicy.Condition{{Test: "ArnLike", Variable: "aws:SourceArn", Values: []*string{jsii.String(alarmsOfThisAccount)}}},
+	}}
+	if len(cfg.ServicePublishers) > 0 {
+		statements = append(statements, iampolicy.Statement{
+			Sid:        "ServicesOfThisAccountPublish",
+			Principals: []iampolicy.Principal{{Type: "Service", Identifiers: *jsii.Strings(cfg.ServicePublishers...)}},
 			Actions:    []string{"sns:Publish"},
 			Resources:  []*string{topicArn},
-			Conditions: []iampolicy.Condition{{Test: "ArnLike", Variable: "aws:SourceArn", Values: []*string{jsii.String(alarmsOfThisAccount)}}},
-		}, iampolicy.DenyInsecureTransport([]string{"sns:Publish"}, topicArn)),
+			Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []*string{cfg.AccountID}}},
+		})
+	}
+	statements = append(statements, iampolicy.DenyInsecureTransport([]string{"sns:Publish"}, topicArn))
+	snstopicpolicy.NewSnsTopicPolicy(c, jsii.String("topic-policy"), &snstopicpolicy.SnsTopicPolicyConfig{
+		Arn: topicArn, Policy: iampolicy.Document(c, "topic-policy-document", statements...),
 	})
 	for i, email := range cfg.Emails {
 		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String(fmt.Sprintf("email-%d", i)), &snstopicsubscription.SnsTopicSubscriptionConfig{
