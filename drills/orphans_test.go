@@ -3,14 +3,13 @@
 package drills
 
 import (
-	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/smile/infra/internal/moto"
 )
 
 // Issue 11: the recovery the interrupted-deploy drill relies on deletes exactly what the
@@ -24,7 +23,7 @@ func TestDrillOrphanSweepDeletesOnlyWhatTheStateDoesNotRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint := startMoto(t)
+	endpoint := moto.Start(t)
 
 	// A state recording the kept log group's name, as a resource's value would.
 	stack := t.TempDir()
@@ -69,30 +68,6 @@ assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == [
 `, endpoint)
 }
 
-// startMoto starts moto_server on a free loopback port for the test and stops it after.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("moto_server: %v (install it with: pip install 'moto[server]==5.2.1')", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if c, err := net.Dial("tcp", l.Addr().String()); err == nil {
-			c.Close()
-			return fmt.Sprintf("http://127.0.0.1:%d", port)
-		}
-	}
-	t.Fatal("moto_server did not answer within 20 s")
-	return ""
-}
-
 // python runs python3 with args in the repository root (a script, or -c and a program)
 // and returns its output; a failure fails the test.
 func python(t *testing.T, root string, args ...string) string {
@@ -115,7 +90,7 @@ func TestDrillOrphanRouteSweepKeepsRecordedAndLocalRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint := startMoto(t)
+	endpoint := moto.Start(t)
 	out := python(t, root, "-c", `
 import boto3, importlib.util, sys
 sys.path.insert(0, "scripts")

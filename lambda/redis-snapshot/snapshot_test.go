@@ -17,9 +17,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
+
+	"github.com/smile/infra/internal/moto"
 )
 
 const group = "cache-rg"
@@ -496,11 +495,7 @@ func TestConfigFromEnv(t *testing.T) {
 // TestAgainstMoto runs Run against moto_server's ElastiCache emulation; see
 // the file comment for what moto does not emulate.
 func TestAgainstMoto(t *testing.T) {
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server not on PATH; install it with: pip install 'moto[server]==5.2.1'")
-	}
-	endpoint := startMoto(t, bin)
+	endpoint := moto.Start(t)
 
 	api := elasticache.NewFromConfig(aws.Config{
 		Region:      "ap-southeast-3",
@@ -551,52 +546,5 @@ func TestAgainstMoto(t *testing.T) {
 	slices.Sort(left)
 	if want := []string{foreign, second.Created}; !slices.Equal(left, want) {
 		t.Errorf("snapshots left = %q, want %q", left, want)
-	}
-}
-
-// startMoto runs moto_server on a free loopback port until the test ends and
-// returns its endpoint URL.
-func startMoto(t *testing.T, bin string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start moto_server: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("moto_server output:\n%s", logs.String())
-		}
-	})
-
-	endpoint := "http://127.0.0.1:" + port
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := client.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		select {
-		case <-exited:
-			t.Fatalf("moto_server exited early:\n%s", logs.String())
-		case <-time.After(200 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s within 30s: %v", endpoint, err)
-		}
 	}
 }

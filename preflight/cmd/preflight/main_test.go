@@ -6,11 +6,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -22,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/smile/infra/internal/moto"
 )
 
 // TestPreflightAgainstMoto runs the command against moto_server holding the singletons an
@@ -29,7 +29,7 @@ import (
 // adopts it, and each call moto does not implement as a WARNING, never a crash (the
 // README's table of preflight emulator exceptions lists them).
 func TestPreflightAgainstMoto(t *testing.T) {
-	endpoint := startMoto(t)
+	endpoint := moto.Start(t)
 	ctx := t.Context()
 	cfg := aws.Config{Region: "ap-southeast-3", BaseEndpoint: aws.String(endpoint), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
@@ -158,44 +158,6 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// startMoto starts moto_server on a free loopback port for the test and stops it after
-// (as drills/orphans_test.go does).
-func startMoto(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server not on PATH; install it with: pip install 'moto[server]==5.2.1'")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", addr[strings.LastIndex(addr, ":")+1:])
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("moto_server output:\n%s", logs.String())
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "http://" + addr
-		}
-	}
-	t.Fatal("moto_server did not answer within 20 s")
-	return ""
 }
 
 // startDNS answers every NS question over UDP with the given name servers: the parent zone
