@@ -31,6 +31,12 @@ func TestBadInputScriptsSayWhatToDo(t *testing.T) {
 			"the base synth /nonexistent/base.tf.json is missing: synthesize the base branch first"},
 		{"deploy without remote state", []string{"scripts/ci-deploy", "staging"}, []string{"SMILE_STATE_BUCKET="},
 			"SMILE_STATE_BUCKET is not set: a real deploy keeps its state in the bootstrap's bucket"},
+		{"deploy without a plan store", []string{"scripts/ci-deploy", "staging"}, []string{"SMILE_STATE_BUCKET=smile-state", "SMILE_PLAN_STORE="},
+			"SMILE_PLAN_STORE is not set: name where the reviewed plan is kept between plan and apply"},
+		{"apply without a saved plan", []string{"scripts/ci-deploy", "apply", "staging"}, []string{"SMILE_STATE_BUCKET=smile-state", "SMILE_PLAN_STORE=" + t.TempDir()},
+			"no saved plan " + "%STORE%/smile-staging.plan.tar.gz: run scripts/ci-deploy plan staging first"},
+		{"apply a plan of another commit", []string{"scripts/ci-deploy", "apply", "staging"}, []string{"SMILE_STATE_BUCKET=smile-state", "SMILE_PLAN_STORE=" + otherCommitPlan(t)},
+			"the saved plan was made from 0123456789abcdef0123456789abcdef01234567, this checkout is "},
 		{"the pull-request flow outside the emulator", []string{"scripts/pr-flow-emulator"}, []string{"SMILE_EMULATOR_ENDPOINT=", "SMILE_EMULATOR_KUBE_DIR="},
 			"SMILE_EMULATOR_ENDPOINT and SMILE_EMULATOR_KUBE_DIR are not set: run it through make emulator"},
 		{"cost of a stack without usage assumptions", []string{"go", "run", "./cost/cmd/cost", "testdata/smile-bootstrap.tf.json"}, nil,
@@ -48,8 +54,14 @@ func TestBadInputScriptsSayWhatToDo(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%v succeeded:\n%s", tc.cmd, out)
 			}
-			if !strings.Contains(string(out), tc.want) {
-				t.Errorf("%v says:\n%s\nwant it to say %q", tc.cmd, out, tc.want)
+			want := tc.want
+			for _, kv := range tc.env {
+				if store, ok := strings.CutPrefix(kv, "SMILE_PLAN_STORE="); ok {
+					want = strings.ReplaceAll(want, "%STORE%", store)
+				}
+			}
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%v says:\n%s\nwant it to say %q", tc.cmd, out, want)
 			}
 			for _, trace := range []string{"panic:", "goroutine ", "Traceback", "jsii"} {
 				if strings.Contains(string(out), trace) {
@@ -58,4 +70,18 @@ func TestBadInputScriptsSayWhatToDo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// otherCommitPlan is a plan store holding a saved plan of smile-staging made from a commit
+// that is not this checkout's (SAFE-1: only the plan of the deployed commit is applied).
+func otherCommitPlan(t *testing.T) string {
+	t.Helper()
+	store, stack := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(stack, "deploy.commit"), []byte("0123456789abcdef0123456789abcdef01234567\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("tar", "-czf", filepath.Join(store, "smile-staging.plan.tar.gz"), "-C", stack, ".").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	return store
 }

@@ -160,21 +160,45 @@ func TestCICD1WorkflowPolicy(t *testing.T) {
 	if branches, _ := push["branches"].([]any); len(branches) != 1 || branches[0] != bootstrap.Branch {
 		t.Errorf("deploy.yml deploys on %v, want pushes to %s (the deploy role trusts that branch)", deploy.On, bootstrap.Branch)
 	}
-	staging, prod := deploy.Jobs["staging"], deploy.Jobs["prod"]
-	if prod.Environment != bootstrap.ProductionEnvironment || prod.Needs != "staging" || staging.Environment != "" {
-		t.Errorf("deploy.yml: prod in environment %q after %v, want %q after staging", prod.Environment, prod.Needs, bootstrap.ProductionEnvironment)
+	staging, planProd, prod := deploy.Jobs["staging"], deploy.Jobs["plan-prod"], deploy.Jobs["prod"]
+	if prod.Environment != bootstrap.ProductionEnvironment || prod.Needs != "plan-prod" || planProd.Needs != "staging" ||
+		planProd.Environment != "" || staging.Environment != "" {
+		t.Errorf("deploy.yml: prod in environment %q after %v, its plan after %v; want %q after plan-prod, after staging",
+			prod.Environment, prod.Needs, planProd.Needs, bootstrap.ProductionEnvironment)
 	}
+	// What was reviewed is what runs: each deploy applies the plan saved before it (for
+	// prod, before the reviewers' approval), from the same store.
+	steps := map[string][]string{
+		"staging":   {"scripts/ci-deploy plan staging", "scripts/ci-deploy apply staging"},
+		"plan-prod": {"scripts/ci-deploy plan prod"},
+		"prod":      {"scripts/ci-deploy apply prod"},
+	}
+	group := map[string]string{"staging": "deploy-smile-staging", "plan-prod": "plan-smile-prod", "prod": "deploy-smile-prod"}
+	var stores []string
 	for id, j := range deploy.Jobs {
-		if j.Concurrency == nil || j.Concurrency.Group != "deploy-smile-"+id || j.Concurrency.CancelInProgress {
+		if j.Concurrency == nil || j.Concurrency.Group != group[id] || j.Concurrency.CancelInProgress {
 			t.Errorf("deploy.yml/%s: concurrency %+v: one deploy of an environment at a time, never cancelled", id, j.Concurrency)
 		}
-		if last := j.Steps[len(j.Steps)-1].Run; last != "scripts/ci-deploy "+id {
-			t.Errorf("deploy.yml/%s: last step %q", id, last)
+		want := steps[id]
+		if len(j.Steps) < len(want) {
+			t.Fatalf("deploy.yml/%s: %d steps", id, len(j.Steps))
 		}
-		// SAFE-1: the deploy is gated on the deployed commits' Allow-Destroy trailers.
-		if j.Steps[len(j.Steps)-1].Env["SMILE_ALLOW_DESTROY_FILE"] == "" || !hasStep(j, "scripts/deployed-commit-messages") {
-			t.Errorf("deploy.yml/%s: ci-deploy runs without the deployed commits' messages (SMILE_ALLOW_DESTROY_FILE)", id)
+		for i, s := range j.Steps[len(j.Steps)-len(want):] {
+			if s.Run != want[i] {
+				t.Errorf("deploy.yml/%s: step %q, want %q", id, s.Run, want[i])
+			}
+			// SAFE-1: the plan and its apply are gated on the deployed commits' Allow-Destroy trailers.
+			if s.Env["SMILE_ALLOW_DESTROY_FILE"] == "" || !hasStep(j, "scripts/deployed-commit-messages") {
+				t.Errorf("deploy.yml/%s: %s runs without the deployed commits' messages (SMILE_ALLOW_DESTROY_FILE)", id, s.Run)
+			}
+			if !strings.HasPrefix(s.Env["SMILE_PLAN_STORE"], "s3://${{ vars.SMILE_STATE_BUCKET }}/") {
+				t.Errorf("deploy.yml/%s: %s keeps its plan in %q, want the state bucket", id, s.Run, s.Env["SMILE_PLAN_STORE"])
+			}
+			stores = append(stores, s.Env["SMILE_PLAN_STORE"])
 		}
+	}
+	if distinct := slices.Compact(slices.Sorted(slices.Values(stores))); len(distinct) != 1 {
+		t.Errorf("deploy.yml: the plans are saved and read in different stores: %v", stores)
 	}
 	// SAFE-1: the pull request's plans are gated on its commits' Allow-Destroy trailers.
 	for _, s := range pr.Jobs["plan"].Steps {
