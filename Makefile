@@ -15,7 +15,7 @@ emulator: setup ## deploy smile-dev to the local AWS emulator, re-plan clean, de
 	scripts/emulator-deploy
 
 drills: setup ## the reliability drills as Go tests, each bounded in time: make emulator plus the interrupted-deploy and drift drills, then make emulator-bootstrap's state drills
-	$(ENV) go test -tags drills ./drills -run '^TestDrill' -count=1 -v -timeout 60m
+	$(ENV) go test -tags drills ./drills -run '^TestDrill' -count=1 -v -parallel 2 -timeout 60m
 
 emulator-bootstrap: setup ## deploy smile-bootstrap to the emulator, its state bucket, lock and state drills, destroy
 	scripts/emulator-bootstrap
