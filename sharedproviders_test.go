@@ -133,10 +133,14 @@ func providerSchemas(dir string, run func(dir string, args ...string) ([]byte, e
 		return out, err
 	}
 	// A cache that cannot be written costs the next run 3 s, nothing else.
+	// A file of its own first: two suites may write the same entry at once.
 	if os.MkdirAll(filepath.Dir(cache), 0o755) == nil {
-		tmp := cache + ".tmp"
-		if os.WriteFile(tmp, out, 0o644) == nil {
-			_ = os.Rename(tmp, cache)
+		if tmp, err := os.CreateTemp(filepath.Dir(cache), "provider-schemas-*.tmp"); err == nil {
+			_, werr := tmp.Write(out)
+			if cerr := tmp.Close(); werr == nil && cerr == nil {
+				_ = os.Rename(tmp.Name(), cache)
+			}
+			os.Remove(tmp.Name())
 		}
 	}
 	return out, nil
