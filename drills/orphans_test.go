@@ -19,6 +19,7 @@ import (
 // deletes the other six, children before their VPC, and keeps the recorded one; the
 // inventory check then finds the emulator holding only what the state records.
 func TestDrillOrphanSweepDeletesOnlyWhatTheStateDoesNotRecord(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +87,7 @@ func python(t *testing.T, root string, args ...string) string {
 // state's route tables that no aws_route of the state records, and keeps the recorded route
 // and the table's local route.
 func TestDrillOrphanRouteSweepKeepsRecordedAndLocalRoutes(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
