@@ -35,7 +35,7 @@ type policyException struct {
 
 var policyExceptions = []policyException{
 	{"S3.17 CKV_AWS_145", "smile5-{env}-logs", nil,
-		"S3 server access logs and ALB access logs are delivered only to SSE-S3 buckets (README, Known limits)"},
+		"S3 server access logs and ALB access logs are delivered only to SSE-S3 buckets (docs/known-limits.md)"},
 	{"S3.9 CKV_AWS_18", "smile5-{env}-logs", nil,
 		"the logs bucket is the access-log target; logging it into itself would log every delivery"},
 	{"CKV_AWS_144", "*", nil,
@@ -65,7 +65,7 @@ var policyExceptions = []policyException{
 	{"CKV_AWS_382", "ci-runner_out-https_49565CC6", nil,
 		"the runner's jobs reach GitHub and the Go, npm and Terraform registries, which have no endpoint in the VPC"},
 	{"CKV_AWS_382", "redis-snapshot_sg-out-https_2B685C9D", nil,
-		"the snapshot function calls the ElastiCache and X-Ray APIs, which have no endpoint in the VPC (README, Egress)"},
+		"the snapshot function calls the ElastiCache and X-Ray APIs, which have no endpoint in the VPC (docs/architecture.md, Egress)"},
 	{"CKV_AWS_272", "*", nil,
 		"no AWS Signer profile: the function is built reproducibly from this repository and its hash is reviewed in every diff (lambda/build)"},
 }

@@ -184,7 +184,7 @@ func TestSAFE2StatefulAddressesAreAnInterface(t *testing.T) {
 			for _, a := range want {
 				if !slices.Contains(got, a) {
 					t.Errorf("%s: the stateful resource %s is gone from the synth: a changed construct ID replaces it, and its data with it. "+
-						"Keep the ID; or, on the renamed resource, add a moved block, resource.MoveFromId(jsii.String(%q)) (README \"Logical IDs are an interface\"); "+
+						"Keep the ID; or, on the renamed resource, add a moved block, resource.MoveFromId(jsii.String(%q)) (docs/deploying.md, \"Logical IDs are an interface\"); "+
 						"or, if it is meant to go, refresh %s with `make snapshots` and let the change carry `Allow-Destroy: %s %s`",
 						name, a, a, path, name, a)
 				}

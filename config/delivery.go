@@ -45,7 +45,7 @@ func defaultDelivery() Delivery {
 	return Delivery{PlanRoleArn: "arn:aws:iam::123456789012:role/smile5-terraform-ci-plan", Runner: Runner{
 		Repository: DefaultRepository,
 		// The example account of every placeholder here; set the real connection before the
-		// first deploy (README "Deploying to real AWS").
+		// first deploy (docs/deploying.md).
 		ConnectionArn:  "arn:aws:codeconnections:" + Region + ":123456789012:connection/00000000-0000-4000-8000-000000000000",
 		ComputeType:    "BUILD_GENERAL1_MEDIUM",
 		Image:          "aws/codebuild/amazonlinux-x86_64-standard:6.0",

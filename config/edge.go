@@ -8,7 +8,7 @@ type Edge struct {
 	// the API at api.<Domain> and the internal load balancer at alb.<Domain> (EDGE-2).
 	Domain string
 	// HostedZoneID is an existing public hosted zone for Domain; empty creates the zone in
-	// the stack (then delegate Domain to its name servers, see the README).
+	// the stack (then delegate Domain to its name servers, see docs/edge.md, DNS).
 	HostedZoneID string
 	// PriceClass of the CloudFront distribution (EDGE-1). PriceClass_100 has no edge
 	// locations in Asia, so only PriceClass_200 and PriceClass_All serve Jakarta locally.

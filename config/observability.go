@@ -43,7 +43,7 @@ type AlarmThresholds struct {
 // Security is who owns the account-level settings.
 type Security struct {
 	// Account names the AWS account the environment deploys to. Recommended: one account
-	// per environment (README, "Security model").
+	// per environment (docs/security.md).
 	Account string
 	// OwnsAccountBaseline makes this environment's stack create the settings an account has
 	// once per region: EBS default encryption, the S3 account public access block, the IAM
@@ -53,7 +53,7 @@ type Security struct {
 	// PreventDestroy gives every stateful resource (package stateful) Terraform's
 	// lifecycle.prevent_destroy, so no plan can delete or replace one (SAFE-1). On in prod;
 	// a deliberate teardown sets it false in a reviewed change and deploys that first
-	// (README, "Tearing down prod").
+	// (docs/deploying.md, "prod carries prevent_destroy").
 	PreventDestroy bool
 }
 

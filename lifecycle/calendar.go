@@ -139,7 +139,7 @@ var Calendar = []Entry{
 	{CodeBuildImage, "aws/codebuild/amazonlinux-x86_64-standard:6.0", "", "", srcCodeBuild, checked, "the next amazonlinux-x86_64-standard image"},
 	{TerraformCLI, "1.11", "2025-08-20", "", srcTerraform, checked, "1.15 (scripts/setup builds it)"},
 	{TerraformCLI, "1.15", "", "", srcTerraform, checked, "the newest minor, before 1.17 ships"},
-	{Provider + "hashicorp/aws", "~> 5.99", "", "", srcProviderAWS, checked, "6.x, which needs bindings the archived cdktf does not publish (CDK Terrain): README Known limits"},
+	{Provider + "hashicorp/aws", "~> 5.99", "", "", srcProviderAWS, checked, "6.x, which needs bindings the archived cdktf does not publish (CDK Terrain): docs/known-limits.md"},
 	{Provider + "hashicorp/kubernetes", "~> 3.2", "", "", srcProviderK8s, checked, "the newest 3.x"},
 	{Provider + "hashicorp/helm", "~> 3.2", "", "", srcProviderHelm, checked, "the newest 3.x"},
 	{NodeJS, "22", "2027-04-30", "", srcNode, checked, "24 (LTS until 2028-04-30)"},

@@ -161,7 +161,7 @@ func Guard(stack string, planJSON []byte, allow Allowances) (string, error) {
 	summary := fmt.Sprintf("guard: %s: %d stateful resource(s) deleted or replaced, %d not allowed", stack, len(changes), len(refused))
 	text := strings.Join(append([]string{summary}, report...), "\n") + "\n"
 	if len(refused) > 0 {
-		return text, fmt.Errorf("guard: %s: the plan deletes or replaces %d stateful resource(s) without an %s trailer: %s (SAFE-1; README \"Deleting or replacing a stateful resource\")",
+		return text, fmt.Errorf("guard: %s: the plan deletes or replaces %d stateful resource(s) without an %s trailer: %s (SAFE-1; docs/deploying.md \"Deleting or replacing a stateful resource\")",
 			stack, len(refused), TrailerKey, strings.Join(refused, ", "))
 	}
 	return text, nil

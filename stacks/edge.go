@@ -20,7 +20,7 @@ type edge struct {
 	cdn *cdn.Output
 }
 
-// edge is the request path (EDGE-1 … EDGE-5, README "Request path"):
+// edge is the request path (EDGE-1 … EDGE-5, docs/edge.md):
 //
 //	browser -> CloudFront -> S3 (the React app)
 //	        -> CloudFront /api/* -> API Gateway (api.<domain>) -> VPC link

@@ -147,7 +147,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 
 // newCostControls activates the cost allocation tags and watches the account's spend per
 // service for anomalies (COST-2). A tag key can be activated only once AWS billing has
-// seen it on a resource, up to a day after the first deploy (README, Known limits).
+// seen it on a resource, up to a day after the first deploy (docs/known-limits.md).
 func newCostControls(c constructs.Construct, cfg Config) {
 	for _, key := range cfg.CostAllocationTags {
 		cecostallocationtag.NewCeCostAllocationTag(c, jsii.String("cost-tag-"+key), &cecostallocationtag.CeCostAllocationTagConfig{

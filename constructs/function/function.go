@@ -98,7 +98,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 			// no interface endpoint for (the snapshot function: ElastiCache's API, and X-Ray
 			// for its active tracing); they reach them through the NAT gateways. Two more
 			// endpoints would cost more than the NAT traffic of a call every few hours
-			// (README, "Egress"). The Lambda service itself, not the function, writes the
+			// (docs/architecture.md, "Egress"). The Lambda service itself, not the function, writes the
 			// logs, decrypts the environment and sends to the dead-letter queue.
 			RuleID: "sg-out-https", Cidr: sgrule.Internet,
 			Description: "AWS APIs through the endpoints and the NAT gateways",

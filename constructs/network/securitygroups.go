@@ -60,7 +60,7 @@ func newSecurityGroups(scope constructs.Construct, cfg Config, vpcID *string) Se
 
 	// NET-5 names the internet or CloudFront as the load balancer's clients. Both reach it
 	// through API Gateway (EDGE-5), whose VPC link is the only way in: the load balancer is
-	// internal and has no listener on 80 to redirect from (README, "Request path").
+	// internal and has no listener on 80 to redirect from (docs/edge.md).
 	sgRule(scope, "vpc-link-out-https", sgs.VpcLink, true, portHTTPS, peer{securityGroup: sgs.Alb}, "HTTPS to the internal load balancer")
 	sgRule(scope, "alb-in-https", sgs.Alb, false, portHTTPS, peer{securityGroup: sgs.VpcLink}, "HTTPS from the API Gateway VPC link")
 	sgRule(scope, "alb-out-app-https", sgs.Alb, true, portHTTPS, peer{securityGroup: sgs.App}, "HTTPS to the application tier")

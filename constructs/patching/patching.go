@@ -1,7 +1,7 @@
 // Package patching keeps instances managed by SSM patched (SEC-6): an Amazon Linux 2023
 // patch baseline for a patch group, and a weekly maintenance window that installs what it
 // approves on every instance tagged with the group. EKS nodes are not patched here: their
-// node groups roll to a new AMI instead (README, "Security model").
+// node groups roll to a new AMI instead (docs/security.md, "Patching").
 package patching
 
 import (

@@ -27,7 +27,7 @@ import (
 // TestPreflightAgainstMoto runs the command against moto_server holding the singletons an
 // account may already have (SAFE-3): each must come back as a BLOCKER with the import that
 // adopts it, and each call moto does not implement as a WARNING, never a crash (the
-// README's table of preflight emulator exceptions lists them).
+// docs/emulator.md's table of preflight emulator exceptions lists them).
 func TestPreflightAgainstMoto(t *testing.T) {
 	endpoint := moto.Start(t)
 	ctx := t.Context()
