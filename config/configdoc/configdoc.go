@@ -234,7 +234,7 @@ func (w *writer) row(path, owner string, f reflect.StructField, vals []reflect.V
 		cells[i] = format(v)
 	}
 	fmt.Fprintf(w.out, "| `%s` | `%s` | %s | %s |\n", path, cell(f.Type.String()),
-		strings.Join(cells, " | "), cell(d))
+		strings.Join(cells, " | "), text(d))
 }
 
 func fieldOf(vals []reflect.Value, name string) []reflect.Value {
@@ -281,6 +281,11 @@ func format(v reflect.Value) string {
 		return code(strings.Join(items, ", "))
 	}
 	return code(fmt.Sprint(v.Interface()))
+}
+
+// text is prose in a cell: angle brackets escaped so that <env> is not read as HTML.
+func text(s string) string {
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(cell(s))
 }
 
 func code(s string) string { return "`" + cell(s) + "`" }

@@ -61,7 +61,7 @@ func TestGeneratorOnFixture(t *testing.T) {
 		"| `Size` | `int` | `1` | `2` | Size is in GiB (REQ-1). |",
 		"| `Tags` | `[]string` | — | `x, y` |",
 		"| `Name` | `string` | `a` | `b` | Name \\| with a pipe, joined over two lines. |",
-		"| `Items[0].Label` | `string` | \"\" | — | Label names it. |",
+		"| `Items[0].Label` | `string` | \"\" | — | Label names it: &lt;Label&gt;. |",
 	} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("the reference lacks %q:\n%s", want, md)
