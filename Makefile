@@ -39,6 +39,7 @@ preflight: ## read-only checks of the real account before the first deploy of ST
 
 snapshots: setup ## refresh testdata/*.tf.json and the generated docs/ after an intended change
 	$(ENV) go test . -run 'TestSnapshots|TestSAFE2StatefulAddressesAreAnInterface|TestSEC7ComplianceMap|TestDocs' -update
+	$(ENV) go test ./config/configdoc -run TestConfigurationReference -update
 
 scan: setup ## the policy suite and tfsec over every stack (SEC-7)
 	$(ENV) go test . -count=1 -run 'TestPolicySuite|TestTfsecScan' -v

@@ -41,6 +41,8 @@ func AddonNames() []string {
 
 // Cluster is the node groups of one EKS cluster.
 type Cluster struct {
+	// NodeGroups are the cluster's managed node groups (EKS-1: web, api, batch; EKS-2: compute,
+	// memory).
 	NodeGroups []NodeGroup
 	// GPU is an extra node group on the NVIDIA AMI for ML training, created only when
 	// Enabled (EKS-2). It scales from zero, so it costs nothing until a pod asks for a GPU.
@@ -49,6 +51,7 @@ type Cluster struct {
 
 // GPUNodeGroup is the optional GPU node group and its switch.
 type GPUNodeGroup struct {
+	// Enabled creates the GPU node group (prod only, EKS-2).
 	Enabled bool
 	NodeGroup
 }
@@ -64,16 +67,22 @@ func (c Cluster) ActiveNodeGroups() []NodeGroup {
 
 // NodeGroup is one EKS managed node group (EKS-1, EKS-2, EKS-4).
 type NodeGroup struct {
-	Name          string
+	// Name is the group's role in its cluster (web, api, batch; compute, memory; gpu), part of
+	// its AWS name.
+	Name string
+	// InstanceTypes the group may launch: one, or several of one size for Spot.
 	InstanceTypes []string
-	MinSize       int
-	MaxSize       int
+	// MinSize and MaxSize bound the cluster autoscaler, in nodes (EKS-1, EKS-2).
+	MinSize int
+	MaxSize int
 	// DesiredSize is the size at creation; afterwards the cluster autoscaler owns it.
 	DesiredSize int
 	// DiskGiB is the encrypted gp3 root volume of every node (EKS-4: 30-100).
 	DiskGiB int
-	Labels  map[string]string
-	Taints  []Taint
+	// Labels are the Kubernetes labels of the group's nodes, which pods select.
+	Labels map[string]string
+	// Taints keep pods that do not tolerate them off the group's nodes.
+	Taints []Taint
 	// GPU nodes boot the NVIDIA AL2023 AMI and need a GPU instance type.
 	GPU bool
 	// Spot runs the group on Spot capacity (COST-1): AWS may take a node back with two
@@ -96,6 +105,7 @@ func (g NodeGroup) ZonesIn(all []string) []string {
 
 // Taint keeps pods off a node group unless they tolerate it.
 type Taint struct {
+	// Key and Value are the taint's, matched by a pod's toleration.
 	Key, Value string
 	// Effect is NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE (the EKS API's spelling).
 	Effect string
@@ -103,7 +113,9 @@ type Taint struct {
 
 // Bastion is the Session Manager host (CMP-1).
 type Bastion struct {
-	InstanceType  string
+	// InstanceType is the bastion's EC2 type (CMP-1: t3.micro).
+	InstanceType string
+	// RootVolumeGiB is its encrypted root volume.
 	RootVolumeGiB int
 	// SSHPublicKey (OpenSSH format) becomes the bastion's key pair. SSH then works only
 	// through Session Manager port forwarding; empty means no key pair, shell through

@@ -41,8 +41,10 @@ type Environment struct {
 
 // Network is the VPC layout (NET-1 … NET-7).
 type Network struct {
+	// VpcCidr is the VPC's address range, 10.0.0.0/16 (NET-1).
 	VpcCidr string
-	// One CIDR per availability zone, in the order of Environment.AvailabilityZones (NET-2).
+	// PublicSubnetCidrs, PrivateSubnetCidrs and DatabaseSubnetCidrs hold one CIDR per
+	// availability zone, in the order of Environment.AvailabilityZones (NET-2).
 	PublicSubnetCidrs   []string
 	PrivateSubnetCidrs  []string
 	DatabaseSubnetCidrs []string
@@ -57,6 +59,7 @@ type Network struct {
 
 // Services is the replica range of each microservice (ENV table).
 type Services struct {
+	// MinReplicas and MaxReplicas are the pod count of each microservice (ENV table).
 	MinReplicas int
 	MaxReplicas int
 	// Autoscaling enables horizontal pod autoscaling between Min and MaxReplicas.
@@ -65,20 +68,25 @@ type Services struct {
 
 // Database is the RDS MySQL sizing of the ENV table (DB-1, DB-2).
 type Database struct {
-	InstanceClass       string
+	// InstanceClass is the RDS instance class of the ENV table (DB-1).
+	InstanceClass string
+	// AllocatedStorageGiB is the storage at creation (ENV table: 20, 100, 500 GB).
 	AllocatedStorageGiB int
 	// MaxAllocatedStorageGiB above AllocatedStorageGiB turns on storage autoscaling; equal turns it off.
 	MaxAllocatedStorageGiB int
-	MultiAZ                bool
+	// MultiAZ keeps a synchronous standby in another zone (prod, ENV table).
+	MultiAZ bool
 	// BackupRetentionDays of 0 means manual snapshots only (dev).
 	BackupRetentionDays int
-	DeletionProtection  bool
+	// DeletionProtection makes RDS refuse to delete the instance until it is turned off.
+	DeletionProtection bool
 	// EngineVersion is the MySQL major version; minor versions are applied automatically in
 	// MaintenanceWindow.
 	EngineVersion string
 	// MasterUsername is not the default "admin", so it must be known to be guessed.
 	MasterUsername string
-	// Windows in UTC (Jakarta is UTC+7).
+	// MaintenanceWindow (ddd:hh24:mi-ddd:hh24:mi) and BackupWindow (hh24:mi-hh24:mi) are in
+	// UTC (Jakarta is UTC+7) and must not overlap.
 	MaintenanceWindow string
 	BackupWindow      string
 	// PerformanceInsights and MonitoringIntervalSeconds > 0 (enhanced monitoring) (DB-2).

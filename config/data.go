@@ -2,6 +2,7 @@ package config
 
 // Cache is the ElastiCache Redis replication group in cluster mode (CACHE-1 … CACHE-3).
 type Cache struct {
+	// NodeType of every node of the replication group (CACHE-1, CACHE-2).
 	NodeType string
 	// Engine is "valkey" or "redis" (Redis OSS) at EngineVersion (CurrentVersions says why Valkey).
 	Engine, EngineVersion string
@@ -14,7 +15,8 @@ type Cache struct {
 	// ScheduledSnapshotRetentionHours is how long the 6-hourly snapshots of the Lambda are
 	// kept (CACHE-3).
 	ScheduledSnapshotRetentionHours int
-	// Windows in UTC (Jakarta is UTC+7): ddd:hh24:mi-ddd:hh24:mi and hh24:mi-hh24:mi.
+	// MaintenanceWindow (ddd:hh24:mi-ddd:hh24:mi) and SnapshotWindow (hh24:mi-hh24:mi) are
+	// in UTC (Jakarta is UTC+7).
 	MaintenanceWindow string
 	SnapshotWindow    string
 }
@@ -71,8 +73,8 @@ type Backup struct {
 	ArchiveRetentionDays int
 	// ContinuousDatabaseBackup adds RDS continuous backup (point in time, RPO 15 min).
 	ContinuousDatabaseBackup bool
-	// Vault lock: recovery points cannot be deleted before MinRetentionDays or kept past
-	// MaxRetentionDays. ChangeableForDays > 0 makes it a compliance lock that nobody can
+	// Vault lock: recovery points cannot be deleted before VaultMinRetentionDays or kept past
+	// VaultMaxRetentionDays. VaultChangeableForDays > 0 makes it a compliance lock that nobody can
 	// remove once that grace period ends; 0 keeps a governance lock that privileged
 	// principals can still remove (for dev).
 	VaultMinRetentionDays  int

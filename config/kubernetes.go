@@ -21,10 +21,16 @@ type Kubernetes struct {
 }
 
 // Range is an inclusive range of counts.
-type Range struct{ Min, Max int }
+type Range struct {
+	// Min and Max are the smallest and largest count allowed.
+	Min, Max int
+}
 
 // Resources is an amount of CPU (in millicores) and memory (in MiB).
-type Resources struct{ MilliCPU, MemoryMiB int }
+type Resources struct {
+	// MilliCPU is CPU in thousandths of a core and MemoryMiB memory in MiB.
+	MilliCPU, MemoryMiB int
+}
 
 // CPU is the Kubernetes quantity of the CPU in the canonical form the API server stores
 // and returns (500m, 2): written any other way (2000m), every plan would show a change.
@@ -69,12 +75,16 @@ var (
 // NamespaceQuota caps what the whole namespace may request and be limited to
 // (its ResourceQuota, K8S-1).
 type NamespaceQuota struct {
+	// Requests and Limits are the sums over all pods of the namespace.
 	Requests, Limits Resources
-	Pods             int
+	// Pods is the most pods the namespace may run.
+	Pods int
 }
 
 // Chart is one Helm chart from a chart repository, pinned to an exact version.
 type Chart struct {
+	// Repository is the chart repository's URL, Name the chart in it and Version its exact
+	// version.
 	Repository, Name, Version string
 	// ImageTag overrides the chart's own image tag, where the image must follow something
 	// the chart's release does not (the cluster autoscaler follows the cluster's minor).

@@ -18,10 +18,13 @@ type Observability struct {
 // AlarmThresholds are the limits of the metric alarms (OBS-2); the dashboard shows the same
 // metrics with the same lines.
 type AlarmThresholds struct {
+	// DatabaseCPUPercent alarms above, DatabaseFreeStorageGiB below, DatabaseConnections
+	// above (the RDS instance).
 	DatabaseCPUPercent     float64
 	DatabaseFreeStorageGiB float64
 	DatabaseConnections    float64
-	// Cache*: the busiest node of the Redis replication group.
+	// CacheCPUPercent, CacheEngineCPUPercent and CacheMemoryPercent: the busiest node of
+	// the Redis replication group.
 	CacheCPUPercent       float64
 	CacheEngineCPUPercent float64
 	CacheMemoryPercent    float64
