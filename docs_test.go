@@ -80,11 +80,6 @@ func TestDocsArchitecture(t *testing.T) {
 // readmeMaxLines is the README's budget: a few screens, with a doc per deeper topic.
 const readmeMaxLines = 250
 
-// pendingDocs are docs the README links that another branch of the same issue generates
-// (issue 21: the configuration reference, regenerated from config/ by its own test). A
-// missing one is accepted; once it exists, its links and headings are checked like any other.
-var pendingDocs = map[string]bool{"docs/configuration.md": true}
-
 // CICD-1: the README stays within its budget.
 func TestDocsReadmeIsShort(t *testing.T) {
 	readme := readDoc(t, "README.md")
@@ -107,9 +102,7 @@ func TestDocsLinksResolve(t *testing.T) {
 				target = filepath.ToSlash(filepath.Join(filepath.Dir(page), file))
 			}
 			if _, err := os.Stat(target); err != nil {
-				if !pendingDocs[target] {
-					t.Errorf("%s links %q, but %s does not exist: fix the link or add the file", page, link, target)
-				}
+				t.Errorf("%s links %q, but %s does not exist: fix the link or add the file", page, link, target)
 				continue
 			}
 			if fragment == "" {
