@@ -36,8 +36,11 @@ func TestConfigurationReference(t *testing.T) {
 		return
 	}
 	want, err := os.ReadFile(reference)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("docs/configuration.md is stale or missing (%v): run `make snapshots`", err)
+	if err != nil {
+		t.Fatalf("%v: generate it with `make snapshots`", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("docs/configuration.md is stale: the config changed; regenerate it with `make snapshots` and commit it")
 	}
 }
 
