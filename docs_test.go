@@ -82,7 +82,7 @@ const readmeMaxLines = 250
 
 // CICD-1: the README stays within its budget.
 func TestDocsReadmeIsShort(t *testing.T) {
-	readme := readDoc(t, "README.md")
+	readme := readFile(t, "README.md")
 	if n := strings.Count(readme, "\n"); n > readmeMaxLines {
 		t.Errorf("README.md has %d lines, more than %d: move the detail into the doc of its topic under docs/ and link it", n, readmeMaxLines)
 	}
@@ -92,7 +92,7 @@ func TestDocsReadmeIsShort(t *testing.T) {
 // with a #fragment, at a heading of that file.
 func TestDocsLinksResolve(t *testing.T) {
 	for _, page := range docPages(t) {
-		for _, link := range markdownLinks(prose(readDoc(t, page))) {
+		for _, link := range markdownLinks(prose(readFile(t, page))) {
 			if strings.Contains(link, "://") || strings.HasPrefix(link, "mailto:") {
 				continue
 			}
@@ -112,7 +112,7 @@ func TestDocsLinksResolve(t *testing.T) {
 				t.Errorf("%s links %q: only Markdown files have headings to link to", page, link)
 				continue
 			}
-			if anchors := headingAnchors(readDoc(t, target)); !anchors[fragment] {
+			if anchors := headingAnchors(readFile(t, target)); !anchors[fragment] {
 				t.Errorf("%s links %q, but %s has no heading with the anchor #%s: link one of %s", page, link, target, fragment, strings.Join(sortedKeys(anchors), ", "))
 			}
 		}
@@ -126,7 +126,7 @@ func TestDocsCommandsExist(t *testing.T) {
 	makeCommand := regexp.MustCompile(`\bmake ([a-z][a-z0-9-]*)`)
 	scriptPath := regexp.MustCompile(`\bscripts/[A-Za-z0-9_.-]*[A-Za-z0-9_]`)
 	for _, page := range docPages(t) {
-		text := readDoc(t, page)
+		text := readFile(t, page)
 		for _, code := range codeSpans(text) {
 			for _, m := range makeCommand.FindAllStringSubmatch(code, -1) {
 				if !targets[m[1]] {
@@ -146,7 +146,7 @@ func TestDocsCommandsExist(t *testing.T) {
 // Two requirements ask the README for a section (MQ-2, each queue's throughput ceiling;
 // LIFE-3, the upgrade runbook): the table names the doc that holds each.
 func TestDocsTableListsEveryDoc(t *testing.T) {
-	readme := readDoc(t, "README.md")
+	readme := readFile(t, "README.md")
 	_, table, ok := strings.Cut(readme, "\n## Docs\n")
 	if !ok {
 		t.Fatal(`README.md has no "## Docs" section: add it, a table with one row per page under docs/`)
@@ -171,19 +171,10 @@ func TestDocsTableListsEveryDoc(t *testing.T) {
 		if !strings.Contains(listed[doc], id) {
 			t.Errorf("the README's table of docs does not name %s on the row of %s, which holds it", id, doc)
 		}
-		if !strings.Contains(readDoc(t, doc), id) {
+		if !strings.Contains(readFile(t, doc), id) {
 			t.Errorf("%s does not hold %s any more: the README's table says it does", doc, id)
 		}
 	}
-}
-
-func readDoc(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // docPages are the README and every Markdown page under docs/.
@@ -256,7 +247,7 @@ func makeTargets(t *testing.T) map[string]bool {
 	t.Helper()
 	targets := map[string]bool{}
 	rule := regexp.MustCompile(`(?m)^([A-Za-z0-9][A-Za-z0-9_-]*)\s*:([^=]|$)`)
-	for _, m := range rule.FindAllStringSubmatch(readDoc(t, "Makefile"), -1) {
+	for _, m := range rule.FindAllStringSubmatch(readFile(t, "Makefile"), -1) {
 		targets[m[1]] = true
 	}
 	return targets
