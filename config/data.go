@@ -1,6 +1,7 @@
 package config
 
-// Cache is the ElastiCache Redis replication group in cluster mode (CACHE-1 … CACHE-3).
+// Cache is the ElastiCache replication group in cluster mode, Valkey by default (Redis OSS
+// still accepted), speaking the Redis protocol (CACHE-1 … CACHE-3).
 type Cache struct {
 	// NodeType of every node of the replication group (CACHE-1, CACHE-2).
 	NodeType string

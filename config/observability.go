@@ -24,7 +24,7 @@ type AlarmThresholds struct {
 	DatabaseFreeStorageGiB float64
 	DatabaseConnections    float64
 	// CacheCPUPercent, CacheEngineCPUPercent and CacheMemoryPercent: the busiest node of
-	// the Redis replication group.
+	// the cache's replication group.
 	CacheCPUPercent       float64
 	CacheEngineCPUPercent float64
 	CacheMemoryPercent    float64

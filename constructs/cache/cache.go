@@ -1,5 +1,5 @@
-// Package cache builds the ElastiCache Redis replication group in cluster mode (CACHE-1,
-// CACHE-2): Multi-AZ with automatic failover, encrypted at rest and in transit, and
+// Package cache builds the ElastiCache replication group in cluster mode, Valkey or Redis OSS
+// as the config says (CACHE-1, CACHE-2): Multi-AZ with automatic failover, encrypted at rest and in transit, and
 // authenticated through IAM (RBAC users) rather than a shared AUTH token.
 package cache
 

@@ -48,6 +48,8 @@ func newSecurityGroups(scope constructs.Construct, cfg Config, vpcID *string) Se
 		})
 		return sg.Id()
 	}
+	// The cache's "Redis" is the protocol (Valkey speaks it): a group's description cannot
+	// change in place, so rewording one would replace the group and every rule naming it.
 	sgs := SecurityGroups{
 		Alb:       group("alb", "Internal application load balancer: HTTPS from the API Gateway VPC link only"),
 		VpcLink:   group("vpc-link", "API Gateway VPC link: HTTPS to the internal load balancer only"),
