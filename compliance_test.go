@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/smile/infra/internal/golden"
 )
 
 // complianceFile is the SOC 2 control map (SEC-7), generated from complianceMap by
@@ -113,15 +115,5 @@ func TestSEC7ComplianceMap(t *testing.T) {
 			}
 		}
 	}
-	want := renderCompliance()
-	if *update {
-		if err := os.WriteFile(complianceFile, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(complianceFile)
-	if err != nil || string(got) != want {
-		t.Errorf("%s is stale: run `make snapshots` (go test . -run 'TestSnapshots|TestSEC7ComplianceMap' -update) and commit it", complianceFile)
-	}
+	golden.Check(t, complianceFile, []byte(renderCompliance()))
 }

@@ -13,30 +13,8 @@ import (
 
 	"github.com/smile/infra/archpic"
 	"github.com/smile/infra/cost"
+	"github.com/smile/infra/internal/golden"
 )
-
-// writeOrCompare keeps a generated file (a snapshot, a document) current: -update (make
-// snapshots) rewrites it, otherwise the test fails when it differs from what the current
-// synth generates.
-func writeOrCompare(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v: generate it with `make snapshots`", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s is stale:\n%s\nIf the change is intended, regenerate it with `make snapshots` and commit it.", path, firstDifference(string(want), string(got)))
-	}
-}
 
 // CICD-1: the cost of every environment, priced from the synthesized stacks (docs/cost.md).
 func TestDocsCostTable(t *testing.T) {
@@ -53,7 +31,7 @@ func TestDocsCostTable(t *testing.T) {
 		}
 		estimates = append(estimates, e)
 	}
-	writeOrCompare(t, filepath.Join("docs", "cost.md"), []byte(table.Markdown(estimates)))
+	golden.Check(t, filepath.Join("docs", "cost.md"), []byte(table.Markdown(estimates)))
 }
 
 // CICD-1: each environment's architecture picture (docs/architecture-<env>.svg; the README
@@ -69,7 +47,7 @@ func TestDocsArchitecture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeOrCompare(t, filepath.Join("docs", "architecture-"+envOf(name).Name+".svg"), svg)
+		golden.Check(t, filepath.Join("docs", "architecture-"+envOf(name).Name+".svg"), svg)
 	}
 }
 

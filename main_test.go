@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"maps"
 	"net"
@@ -20,10 +19,9 @@ import (
 
 	"github.com/smile/infra/constructs/bastion"
 	"github.com/smile/infra/hclexport"
+	"github.com/smile/infra/internal/golden"
 	"github.com/smile/infra/stacks"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden snapshots under testdata/ from the current synth")
 
 // ENV-1: every environment synthesizes from the same code and matches its reviewed
 // snapshot. A change to the infrastructure shows up in a pull request as a diff of
@@ -33,7 +31,7 @@ func TestSnapshots(t *testing.T) {
 	stacksByName["smile-bootstrap"] = synthBootstrapStack(t)
 	for _, name := range append(stackNames(), "smile-bootstrap") {
 		t.Run(name, func(t *testing.T) {
-			writeOrCompare(t, filepath.Join("testdata", name+".tf.json"), pretty(t, stacksByName[name].raw))
+			golden.Check(t, filepath.Join("testdata", name+".tf.json"), pretty(t, stacksByName[name].raw))
 		})
 	}
 }
@@ -593,7 +591,7 @@ func TestEmulatorAdjustmentsStayInEmulatorMode(t *testing.T) {
 	}
 	if a, b := strip(emulated.doc, true), strip(real.doc, false); !reflect.DeepEqual(a, b) {
 		t.Errorf("the emulator synth differs from the real one beyond the listed adjustments:\n%s",
-			firstDifference(string(prettyValue(t, b)), string(prettyValue(t, a))))
+			golden.FirstDifference(string(prettyValue(t, b)), string(prettyValue(t, a))))
 	}
 }
 
@@ -676,33 +674,6 @@ func prettyValue(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return raw
-}
-
-// firstDifference shows a few lines around the first line where want and got differ.
-func firstDifference(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(w), len(g)); i++ {
-		if i < len(w) && i < len(g) && w[i] == g[i] {
-			continue
-		}
-		from := max(0, i-3)
-		var b strings.Builder
-		for j := from; j < min(i+4, max(len(w), len(g))); j++ {
-			switch {
-			case j < len(w) && j < len(g) && w[j] == g[j]:
-				b.WriteString("  " + w[j] + "\n")
-			default:
-				if j < len(w) {
-					b.WriteString("- " + w[j] + "\n")
-				}
-				if j < len(g) {
-					b.WriteString("+ " + g[j] + "\n")
-				}
-			}
-		}
-		return b.String()
-	}
-	return "(no line differs)"
 }
 
 // serviceOf is the provider endpoint a resource type calls, by its name's prefix (longest

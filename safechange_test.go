@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smile/infra/internal/golden"
 	"github.com/smile/infra/stateful"
 )
 
@@ -170,7 +171,7 @@ func TestSAFE2StatefulAddressesAreAnInterface(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join("testdata", "stateful-"+name+".txt")
 			got := statefulAddresses(s)
-			if *update {
+			if golden.Updating() {
 				if err := os.WriteFile(path, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
 					t.Fatal(err)
 				}
