@@ -39,6 +39,9 @@ func Generate(dir, header string, roots ...Root) ([]byte, error) {
 	var missing []string
 	for _, r := range roots {
 		fmt.Fprintf(&out, "\n## %s\n", r.Title)
+		if len(r.Columns) > 1 {
+			fmt.Fprintf(&out, "\n%s in a column: the value of the %s column; — : none (empty or absent).\n", sameCell, r.Columns[0])
+		}
 		vals := make([]reflect.Value, len(r.Values))
 		for i, v := range r.Values {
 			vals[i] = reflect.ValueOf(v)
@@ -165,6 +168,7 @@ func (w *writer) rows(prefix string, vals []reflect.Value, nested *[]reflect.Str
 			w.rows(prefix+f.Name+".", fv, nil)
 			continue
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
+			w.row(prefix+f.Name, t.Name(), f, fv)
 			w.sliceRows(prefix+f.Name, f.Type.Elem(), fv)
 			continue
 		}
@@ -217,6 +221,7 @@ func (w *writer) elemRows(prefix string, t reflect.Type, ptrs []reflect.Value) {
 					vals[c] = reflect.Zero(f.Type)
 				}
 			}
+			w.row(prefix+f.Name, t.Name(), f, vals)
 			w.sliceRows(prefix+f.Name, f.Type.Elem(), vals)
 		default:
 			w.row(prefix+f.Name, t.Name(), f, vals)
@@ -230,8 +235,17 @@ func (w *writer) row(path, owner string, f reflect.StructField, vals []reflect.V
 		w.missing = append(w.missing, owner+"."+f.Name)
 	}
 	cells := make([]string, len(vals))
+	same := len(vals) > 1
 	for i, v := range vals {
 		cells[i] = format(v)
+		same = same && cells[i] == cells[0]
+	}
+	// A value every column shares is written once: what differs between the columns is
+	// what a reader looks for.
+	if same && cells[0] != "—" {
+		for i := 1; i < len(cells); i++ {
+			cells[i] = sameCell
+		}
 	}
 	fmt.Fprintf(w.out, "| `%s` | `%s` | %s | %s |\n", path, cell(f.Type.String()),
 		strings.Join(cells, " | "), text(d))
@@ -245,8 +259,12 @@ func fieldOf(vals []reflect.Value, name string) []reflect.Value {
 	return out
 }
 
+// sameCell stands in a column for the value of the first one.
+const sameCell = "*same*"
+
 // format renders a value readably: durations by their String, lists comma-separated,
-// maps as sorted key=value, the empty string as "" and empty lists and absent values as —.
+// lists of structs by their length (their elements get rows of their own), maps as sorted
+// key=value, the empty string as "" and empty lists and absent values as —.
 func format(v reflect.Value) string {
 	if !v.IsValid() {
 		return "—"
@@ -261,8 +279,13 @@ func format(v reflect.Value) string {
 		}
 		return code(v.String())
 	case reflect.Slice:
-		if v.Len() == 0 {
+		switch {
+		case v.Len() == 0:
 			return "—"
+		case v.Type().Elem().Kind() == reflect.Struct && v.Len() == 1:
+			return "1 element"
+		case v.Type().Elem().Kind() == reflect.Struct:
+			return fmt.Sprintf("%d elements", v.Len())
 		}
 		items := make([]string, v.Len())
 		for i := range items {

@@ -1,17 +1,13 @@
 package configdoc
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/smile/infra/config"
 	"github.com/smile/infra/config/configdoc/testdata/fixture"
+	"github.com/smile/infra/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/configuration.md from the config package")
 
 const (
 	reference = "../../docs/configuration.md"
@@ -29,19 +25,7 @@ func TestConfigurationReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(reference, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(reference)
-	if err != nil {
-		t.Fatalf("%v: generate it with `make snapshots`", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("docs/configuration.md is stale: the config changed; regenerate it with `make snapshots` and commit it")
-	}
+	golden.Check(t, reference, got)
 }
 
 // CICD-1: a field without a doc comment fails, named as Type.Field; nested structs get
@@ -65,6 +49,8 @@ func TestGeneratorOnFixture(t *testing.T) {
 		"| `Tags` | `[]string` | — | `x, y` |",
 		"| `Name` | `string` | `a` | `b` | Name \\| with a pipe, joined over two lines. |",
 		"| `Items[0].Label` | `string` | \"\" | — | Label names it: &lt;Label&gt;. |",
+		"| `Shared` | `bool` | `false` | *same* | Tags and Shared are described together. |",
+		"| `Items` | `[]fixture.Item` | 1 element | — | Items are listed element by element. |",
 	} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("the reference lacks %q:\n%s", want, md)
