@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/smile/infra/prcomment"
+	"github.com/smile/infra/tfplan"
 )
 
 // CICD-1: the pull-request flow against the emulator. scripts/emulator-deploy runs this
@@ -61,8 +61,8 @@ func TestCICD1PullRequestCommentAgainstEmulator(t *testing.T) {
 // changing it, and deletes or replaces nothing stateful (SAFE-2).
 func checkMovedPlan(t *testing.T, planJSON []byte, old string) {
 	t.Helper()
-	var p prcomment.Plan
-	if err := json.Unmarshal(planJSON, &p); err != nil {
+	p, err := tfplan.Parse(planJSON)
+	if err != nil {
 		t.Fatal(err)
 	}
 	moved := 0

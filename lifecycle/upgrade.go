@@ -1,11 +1,11 @@
 package lifecycle
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/smile/infra/tfplan"
 )
 
 // UpgradeProtected are the resource types a version upgrade must update in place (LIFE-3):
@@ -34,20 +34,12 @@ func (r UpgradeReport) OK() bool { return len(r.Replaced) == 0 && len(r.Missing)
 // updates it must make ("aws_eks_cluster:version"): a plan that changes nothing would
 // pass the in-place check without proving anything.
 func CheckUpgradePlan(planJSON []byte, expect []string) (UpgradeReport, error) {
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Type    string `json:"type"`
-			Change  struct {
-				Actions      []string       `json:"actions"`
-				Before       map[string]any `json:"before"`
-				After        map[string]any `json:"after"`
-				ReplacePaths [][]any        `json:"replace_paths"`
-			} `json:"change"`
-		} `json:"resource_changes"`
+	plan, err := tfplan.Parse(planJSON)
+	if err != nil {
+		return UpgradeReport{}, err
 	}
-	if err := json.Unmarshal(planJSON, &plan); err != nil || plan.ResourceChanges == nil {
-		return UpgradeReport{}, fmt.Errorf("not the JSON of a plan (terraform show -json PLAN): %v", err)
+	if len(plan.ResourceChanges) == 0 {
+		return UpgradeReport{}, fmt.Errorf("the plan lists no resources: an upgrade is planned against a deployed stack")
 	}
 	var r UpgradeReport
 	seen := map[string]bool{}
@@ -55,24 +47,13 @@ func CheckUpgradePlan(planJSON []byte, expect []string) (UpgradeReport, error) {
 		if !slices.Contains(UpgradeProtected, rc.Type) {
 			continue
 		}
-		actions := rc.Change.Actions
-		switch {
-		case slices.Contains(actions, "delete"):
-			var paths []string
-			for _, p := range rc.Change.ReplacePaths {
-				steps := make([]string, len(p))
-				for i, step := range p {
-					steps[i] = fmt.Sprint(step)
-				}
-				paths = append(paths, strings.Join(steps, "."))
-			}
-			what := "deleted"
-			if slices.Contains(actions, "create") {
-				what = "replaced (forced by " + strings.Join(paths, ", ") + ")"
-			}
-			r.Replaced = append(r.Replaced, rc.Address+": "+what)
-		case slices.Equal(actions, []string{"update"}):
-			for _, k := range changed(rc.Change.Before, rc.Change.After) {
+		switch rc.Action() {
+		case "delete":
+			r.Replaced = append(r.Replaced, rc.Address+": deleted")
+		case "replace":
+			r.Replaced = append(r.Replaced, rc.Address+": replaced (forced by "+strings.Join(rc.ForcedBy(), ", ")+")")
+		case "update":
+			for _, k := range rc.Changed() {
 				if k == "tags_all" || k == "tags" {
 					continue
 				}
@@ -87,16 +68,4 @@ func CheckUpgradePlan(planJSON []byte, expect []string) (UpgradeReport, error) {
 		}
 	}
 	return r, nil
-}
-
-// changed are the top-level attributes that differ between before and after, sorted.
-func changed(before, after map[string]any) []string {
-	var out []string
-	for k, v := range after {
-		if !reflect.DeepEqual(before[k], v) {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

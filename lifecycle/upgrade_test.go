@@ -40,7 +40,7 @@ func TestLIFE3ReplacementOrMissingUpdateFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.OK() || len(r.Replaced) != 1 || !strings.Contains(r.Replaced[0], "aws_eks_cluster.app: replaced (forced by vpc_config.0.subnet_ids)") {
+	if r.OK() || len(r.Replaced) != 1 || !strings.Contains(r.Replaced[0], "aws_eks_cluster.app: replaced (forced by vpc_config[0].subnet_ids)") {
 		t.Errorf("a replaced cluster: %+v", r)
 	}
 	deleted := strings.Replace(upgradePlan, `"address": "aws_db_instance.db", "type": "aws_db_instance", "change": {"actions": ["update"],`,

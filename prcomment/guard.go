@@ -1,13 +1,13 @@
 package prcomment
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/smile/infra/stateful"
+	"github.com/smile/infra/tfplan"
 )
 
 // SAFE-1: a plan that deletes or replaces a stateful resource (package stateful) opens the
@@ -69,29 +69,20 @@ type StatefulChange struct {
 
 // StatefulChanges lists the stateful resources a plan deletes or replaces, by address.
 func StatefulChanges(stack string, planJSON []byte, allow Allowances) ([]StatefulChange, error) {
-	var p Plan
-	if err := json.Unmarshal(planJSON, &p); err != nil {
-		return nil, fmt.Errorf("prcomment: not a plan from `terraform show -json`: %w", err)
+	p, err := tfplan.Parse(planJSON)
+	if err != nil {
+		return nil, fmt.Errorf("prcomment: %w", err)
 	}
 	var out []StatefulChange
 	for _, rc := range p.ResourceChanges {
-		action := ""
-		switch strings.Join(rc.Change.Actions, ",") {
-		case "delete":
-			action = "delete"
-		case "delete,create", "create,delete":
-			action = "replace"
-		default:
+		action := rc.Action()
+		if action != "delete" && action != "replace" {
 			continue
 		}
 		if !stateful.Is(rc.Type, tagsOf(rc.Change.Before)) {
 			continue
 		}
-		c := StatefulChange{Address: rc.Address, Type: rc.Type, Action: action, Allowed: allow.Allows(stack, rc.Address)}
-		for _, path := range rc.Change.ReplacePaths {
-			c.ForcedBy = append(c.ForcedBy, pathString(path))
-		}
-		out = append(out, c)
+		out = append(out, StatefulChange{Address: rc.Address, Type: rc.Type, Action: action, ForcedBy: rc.ForcedBy(), Allowed: allow.Allows(stack, rc.Address)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
 	return out, nil
@@ -109,23 +100,6 @@ func tagsOf(state map[string]any) map[string]string {
 		}
 	}
 	return out
-}
-
-// pathString renders a replace path ["ebs", 0, "size"] as ebs[0].size.
-func pathString(path []any) string {
-	var b strings.Builder
-	for _, step := range path {
-		switch s := step.(type) {
-		case string:
-			if b.Len() > 0 {
-				b.WriteString(".")
-			}
-			b.WriteString(s)
-		default:
-			fmt.Fprintf(&b, "[%v]", s)
-		}
-	}
-	return b.String()
 }
 
 // describe is one line of the warning: address, action, what forces it, whether allowed.

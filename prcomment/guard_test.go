@@ -97,7 +97,7 @@ func TestSAFE2MovedPlanPassesTheGuard(t *testing.T) {
 
 // SAFE-1: the comment opens with the warning, before the plan of any environment.
 func TestSAFE1CommentOpensWithTheWarning(t *testing.T) {
-	quiet, err := Section("smile-staging", []byte(`{"resource_changes": []}`), cost.Estimate{}, cost.Estimate{}, nil)
+	quiet, err := Section("smile-staging", []byte(`{"format_version": "1.2", "resource_changes": []}`), cost.Estimate{}, cost.Estimate{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

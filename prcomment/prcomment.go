@@ -7,11 +7,11 @@
 package prcomment
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/smile/infra/cost"
+	"github.com/smile/infra/tfplan"
 )
 
 // Marker opens the comment; it is invisible on GitHub.
@@ -20,49 +20,11 @@ const Marker = "<!-- smile-infra: plan and cost -->"
 // MaxListed bounds the changed resources listed per environment; the counts stay exact.
 const MaxListed = 60
 
-// Plan is the part of `terraform show -json <plan>` the comment reads.
-type Plan struct {
-	// ResourceChanges are what the plan does; ResourceDrift what the refresh found changed
-	// outside Terraform (no actions of its own).
-	ResourceChanges []ResourceChange `json:"resource_changes"`
-	ResourceDrift   []ResourceChange `json:"resource_drift"`
-	// RelevantAttributes are the attributes the planned changes depend on. Terraform's own
-	// output shows only the drift that touches them; refreshes report much more (computed
-	// values that moved, attributes a construct ignores), which is noise in a comment.
-	RelevantAttributes []struct {
-		Resource  string `json:"resource"`
-		Attribute []any  `json:"attribute"`
-	} `json:"relevant_attributes"`
-}
-
-// ResourceChange is one resource's entry in a plan: its actions and its states before and
-// after (either absent when it is created or gone).
-type ResourceChange struct {
-	Address string `json:"address"`
-	Type    string `json:"type"`
-	// PreviousAddress is set when a moved block moves the resource here.
-	PreviousAddress string `json:"previous_address"`
-	Change          struct {
-		Actions []string       `json:"actions"`
-		Before  map[string]any `json:"before"`
-		After   map[string]any `json:"after"`
-		// ReplacePaths are the attributes that force a replacement.
-		ReplacePaths [][]any `json:"replace_paths"`
-	} `json:"change"`
-}
-
-// changedKeys are the top-level attributes that differ between two states of a resource
-// (all of them when one side is absent).
-func changedKeys(before, after map[string]any) map[string]bool {
-	out := map[string]bool{}
-	for _, side := range []map[string]any{before, after} {
-		for k := range side {
-			b, _ := json.Marshal(before[k])
-			a, _ := json.Marshal(after[k])
-			if before == nil || after == nil || string(b) != string(a) {
-				out[k] = true
-			}
-		}
+// set holds the strings of a list.
+func set(list []string) map[string]bool {
+	out := make(map[string]bool, len(list))
+	for _, s := range list {
+		out[s] = true
 	}
 	return out
 }
@@ -70,11 +32,11 @@ func changedKeys(before, after map[string]any) map[string]bool {
 // relevantDrift is the drift that matters to the plan, as Terraform's CLI shows it: a
 // resource changed outside Terraform in an attribute the plan sets back, or in one the
 // planned changes depend on (a resource gone counts as changed in all).
-func (p Plan) relevantDrift() []string {
+func relevantDrift(p tfplan.Plan) []string {
 	planned := map[string]map[string]bool{}
 	for _, rc := range p.ResourceChanges {
-		if a := strings.Join(rc.Change.Actions, ","); a != "no-op" && a != "read" {
-			planned[rc.Address] = changedKeys(rc.Change.Before, rc.Change.After)
+		if a := rc.Action(); a != "no-op" && a != "read" {
+			planned[rc.Address] = set(rc.Changed())
 		}
 	}
 	relevant := map[string][]string{}
@@ -87,7 +49,7 @@ func (p Plan) relevantDrift() []string {
 	}
 	var out []string
 	for _, d := range p.ResourceDrift {
-		drifted := changedKeys(d.Change.Before, d.Change.After)
+		drifted := set(d.Changed())
 		gone := d.Change.Before == nil || d.Change.After == nil
 		matters := false
 		for k := range drifted {
@@ -114,14 +76,14 @@ type Summary struct {
 
 // Summarize reads a plan.
 func Summarize(planJSON []byte) (Summary, error) {
-	var p Plan
-	if err := json.Unmarshal(planJSON, &p); err != nil {
-		return Summary{}, fmt.Errorf("prcomment: not a plan from `terraform show -json`: %w", err)
+	p, err := tfplan.Parse(planJSON)
+	if err != nil {
+		return Summary{}, fmt.Errorf("prcomment: %w", err)
 	}
 	var s Summary
 	for _, rc := range p.ResourceChanges {
 		symbol := ""
-		switch strings.Join(rc.Change.Actions, ",") {
+		switch strings.Join(rc.Change.Actions, ",") { // -/+ and +/- are both a replacement
 		case "create":
 			s.Add++
 			symbol = "+"
@@ -144,7 +106,7 @@ func Summarize(planJSON []byte) (Summary, error) {
 		}
 		s.Changed = append(s.Changed, symbol+" "+rc.Address)
 	}
-	s.Drifted = p.relevantDrift()
+	s.Drifted = relevantDrift(p)
 	return s, nil
 }
 

@@ -45,11 +45,11 @@ func TestSection(t *testing.T) {
 	if strings.Contains(got, "aws_sqs_queue.q") || strings.Contains(got, "data.aws_caller_identity") {
 		t.Errorf("section lists unchanged resources:\n%s", got)
 	}
-	none, _ := Section("smile-dev", []byte(`{"resource_changes": []}`), base, base, nil)
+	none, _ := Section("smile-dev", []byte(`{"format_version": "1.2", "resource_changes": []}`), base, base, nil)
 	if !strings.Contains(none, "No changes.") || strings.Contains(none, "<details>") {
 		t.Errorf("empty plan:\n%s", none)
 	}
-	if _, err := Section("smile-dev", []byte("Error: x"), base, base, nil); err == nil || !strings.Contains(err.Error(), "not a plan") {
+	if _, err := Section("smile-dev", []byte("Error: x"), base, base, nil); err == nil || !strings.Contains(err.Error(), "not the JSON of a plan") {
 		t.Errorf("bad plan: %v", err)
 	}
 }
@@ -67,7 +67,7 @@ func TestLongPlansAreCut(t *testing.T) {
 	for i := 0; i < MaxListed+5; i++ {
 		changes = append(changes, `{"address": "aws_ssm_parameter.p`+strings.Repeat("x", i)+`", "change": {"actions": ["create"]}}`)
 	}
-	got, err := Section("smile-prod", []byte(`{"resource_changes": [`+strings.Join(changes, ",")+`]}`), cost.Estimate{}, cost.Estimate{}, nil)
+	got, err := Section("smile-prod", []byte(`{"format_version": "1.2", "resource_changes": [`+strings.Join(changes, ",")+`]}`), cost.Estimate{}, cost.Estimate{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
