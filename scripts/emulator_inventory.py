@@ -105,6 +105,21 @@ def delete_role(iam, name):
     iam.delete_role(RoleName=name)
 
 
+def delete_nat_gateway(ec2, nat_id):
+    """Deletes a NAT gateway as AWS does: its Elastic IP disassociated, its network interface
+    gone. moto only marks the gateway deleted and leaves the address associated with the
+    interface, so the gateway the next apply creates with that address fails on
+    Resource.AlreadyAssociated (seen after the interrupted-deploy drill abandoned one)."""
+    gateway = ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]
+    ec2.delete_nat_gateway(NatGatewayId=nat_id)
+    for address in gateway.get("NatGatewayAddresses", []):
+        eni = address.get("NetworkInterfaceId")
+        for held in ec2.describe_addresses(Filters=[{"Name": "network-interface-id", "Values": [eni]}])["Addresses"] if eni else []:
+            ec2.disassociate_address(AssociationId=held["AssociationId"])
+        if eni:
+            ec2.delete_network_interface(NetworkInterfaceId=eni)
+
+
 def delete_instance_profile(iam, name):
     for r in iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]:
         iam.remove_role_from_instance_profile(InstanceProfileName=name, RoleName=r["RoleName"])
@@ -118,7 +133,7 @@ DELETE = {
     "VPC": lambda aws, i: aws("ec2").delete_vpc(VpcId=i),
     "subnet": lambda aws, i: aws("ec2").delete_subnet(SubnetId=i),
     "security group": lambda aws, i: aws("ec2").delete_security_group(GroupId=i),
-    "NAT gateway": lambda aws, i: aws("ec2").delete_nat_gateway(NatGatewayId=i),
+    "NAT gateway": lambda aws, i: delete_nat_gateway(aws("ec2"), i),
     "Elastic IP": lambda aws, i: aws("ec2").release_address(AllocationId=i),
     "instance": lambda aws, i: aws("ec2").terminate_instances(InstanceIds=[i]),
     "launch template": lambda aws, i: aws("ec2").delete_launch_template(LaunchTemplateName=i),
