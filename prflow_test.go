@@ -12,11 +12,12 @@ import (
 	"github.com/smile/infra/tfplan"
 )
 
-// CICD-1: the pull-request flow against the emulator. scripts/emulator-deploy runs this
-// test (SMILE_PR_FLOW=1) while smile-dev is deployed: scripts/pr-flow-emulator changes
-// dev's canary in a copy of the checkout, plans it against the deployed state and writes
-// the comment the workflow would post. The plan must change the weighted rule in place and
-// nothing else; the cost must not move.
+// CICD-1, SAFE-2: the pull-request flow against the emulator. scripts/emulator-deploy runs
+// this test (SMILE_PR_FLOW=1) while smile-dev is deployed: scripts/pr-flow-emulator changes
+// dev's canary and renames the events queue's construct ID with its moved block, in one
+// copy of the checkout, plans it against the deployed state and writes the comment the
+// workflow would post. The plan must change the weighted rule in place, move the queue
+// without changing it, and nothing else; the cost must not move.
 func TestCICD1PullRequestCommentAgainstEmulator(t *testing.T) {
 	if os.Getenv("SMILE_PR_FLOW") != "1" {
 		t.Skip("needs smile-dev deployed to the emulator: make emulator runs it (SMILE_PR_FLOW=1)")
@@ -34,7 +35,7 @@ func TestCICD1PullRequestCommentAgainstEmulator(t *testing.T) {
 	got := string(body)
 	t.Logf("the comment:\n%s", got)
 	for _, want := range []string{
-		prcomment.Marker + "\n", "+ canary 90/10`", "### `smile-dev`", "Plan: 0 to add, 1 to change, 0 to destroy.",
+		prcomment.Marker + "\n", "+ canary 90/10, events queue renamed`", "### `smile-dev`", "Plan: 0 to add, 1 to change, 0 to destroy.",
 		"\n~ aws_lb_listener_rule.load-balancer_weighted-forward_",
 	} {
 		if !strings.Contains(got, want) {
@@ -49,11 +50,11 @@ func TestCICD1PullRequestCommentAgainstEmulator(t *testing.T) {
 	}
 
 	// SAFE-2: the renamed queue with its moved block is moved, not replaced.
-	plan, err := os.ReadFile(filepath.Join(out, "move", "smile-dev.plan.json"))
+	plan, err := os.ReadFile(filepath.Join(out, "smile-dev.plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, _ := os.ReadFile(filepath.Join(out, "move", "old-address"))
+	old, _ := os.ReadFile(filepath.Join(out, "old-address"))
 	checkMovedPlan(t, plan, strings.TrimSpace(string(old)))
 }
 
