@@ -3,6 +3,7 @@
 package drills
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,22 +20,9 @@ import (
 // deletes the other six, children before their VPC, and keeps the recorded one; the
 // inventory check then finds the emulator holding only what the state records.
 func TestDrillOrphanSweepDeletesOnlyWhatTheStateDoesNotRecord(t *testing.T) {
-	t.Parallel()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint := moto.Start(t)
-
+	root, endpoint := sweepTest(t)
 	// A state recording the kept log group's name, as a resource's value would.
-	stack := t.TempDir()
-	state := `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"3f1c2b9e-0000-4000-8000-000000000001","outputs":{},` +
-		`"resources":[{"mode":"managed","type":"terraform_data","name":"kept","provider":"provider[\"terraform.io/builtin/terraform\"]",` +
-		`"instances":[{"schema_version":0,"attributes":{"id":"x","input":{"value":{"group":"/smile/kept"},"type":["object",{"group":"string"}]},` +
-		`"output":{"value":{"group":"/smile/kept"},"type":["object",{"group":"string"}]},"triggers_replace":null},"sensitive_attributes":[]}]}],"check_results":null}`
-	if err := os.WriteFile(filepath.Join(stack, "terraform.tfstate"), []byte(state), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	stack := recordingState(t, map[string]string{"group": "/smile/kept"})
 
 	python(t, root, "-c", `
 import boto3, sys
@@ -69,6 +57,46 @@ assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == [
 `, endpoint)
 }
 
+// sweepTest starts a sweep test: in parallel with the others, each with a moto of its own;
+// it returns the repository root and moto's endpoint.
+func sweepTest(t *testing.T) (root, endpoint string) {
+	t.Parallel()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root, moto.Start(t)
+}
+
+// recordingState writes, in a new stack directory, a Terraform state whose one resource (a
+// terraform_data) records values, as a resource's attributes would record what the sweep
+// must keep; it returns the directory.
+func recordingState(t *testing.T, values map[string]string) string {
+	t.Helper()
+	types := map[string]string{}
+	for k := range values {
+		types[k] = "string"
+	}
+	value := map[string]any{"value": values, "type": []any{"object", types}}
+	state, err := json.Marshal(map[string]any{
+		"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "3f1c2b9e-0000-4000-8000-000000000001", "outputs": map[string]any{},
+		"resources": []any{map[string]any{
+			"mode": "managed", "type": "terraform_data", "name": "kept", "provider": `provider["terraform.io/builtin/terraform"]`,
+			"instances": []any{map[string]any{"schema_version": 0, "sensitive_attributes": []any{},
+				"attributes": map[string]any{"id": "x", "input": value, "output": value, "triggers_replace": nil}}},
+		}},
+		"check_results": nil,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), state, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // python runs python3 with args in the repository root (a script, or -c and a program)
 // and returns its output; a failure fails the test.
 func python(t *testing.T, root string, args ...string) string {
@@ -87,12 +115,7 @@ func python(t *testing.T, root string, args ...string) string {
 // state's route tables that no aws_route of the state records, and keeps the recorded route
 // and the table's local route.
 func TestDrillOrphanRouteSweepKeepsRecordedAndLocalRoutes(t *testing.T) {
-	t.Parallel()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint := moto.Start(t)
+	root, endpoint := sweepTest(t)
 	out := python(t, root, "-c", `
 import boto3, importlib.util, sys
 sys.path.insert(0, "scripts")
@@ -125,37 +148,31 @@ print("left", left)
 // record the way AWS does, its address disassociated and its interface gone, so the same
 // address takes a new gateway; the recorded address, subnet and VPC stay.
 func TestDrillOrphanNatGatewaySweepFreesItsAddress(t *testing.T) {
-	t.Parallel()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint := moto.Start(t)
-	stack := t.TempDir()
+	root, endpoint := sweepTest(t)
 	out := python(t, root, "-c", `
 import boto3, json, sys
 ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
 vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
 subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
 eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
-nat = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)["NatGateway"]["NatGatewayId"]
-recorded = {"vpc": vpc, "subnet": subnet, "eip": eip}
-value = {"value": recorded, "type": ["object", {k: "string" for k in recorded}]}
-state = {"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "3f1c2b9e-0000-4000-8000-000000000002", "outputs": {},
-         "resources": [{"mode": "managed", "type": "terraform_data", "name": "kept", "provider": "provider[\"terraform.io/builtin/terraform\"]",
-                        "instances": [{"schema_version": 0, "attributes": {"id": "x", "input": value, "output": value, "triggers_replace": None}, "sensitive_attributes": []}]}],
-         "check_results": None}
-json.dump(state, open(sys.argv[2] + "/terraform.tfstate", "w"))
+ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
 try:
     ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
     print("a second gateway took the address before the sweep")
 except ec2.exceptions.ClientError as e:
     print("before the sweep:", e.response["Error"]["Code"])
-print("orphan", nat)
-`, endpoint, stack)
+print(json.dumps({"vpc": vpc, "subnet": subnet, "eip": eip}))
+`, endpoint)
 	if !strings.Contains(out, "before the sweep: Resource.AlreadyAssociated") {
 		t.Fatalf("moto no longer refuses the address an abandoned gateway holds; the sweep's extra steps may be unneeded:\n%s", out)
 	}
+	// The state records the VPC, the subnet and the address, not the gateway.
+	var kept map[string]string
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &kept); err != nil {
+		t.Fatalf("the setup did not print what it created: %v\n%s", err, out)
+	}
+	stack := recordingState(t, kept)
 	sweep := python(t, root, "scripts/emulator-delete-orphans.py", stack, endpoint)
 	if !strings.Contains(sweep, "deleted NAT gateway nat-") {
 		t.Errorf("the sweep did not delete the gateway the state does not record:\n%s", sweep)
@@ -166,10 +183,10 @@ print("orphan", nat)
 		}
 	}
 	python(t, root, "-c", `
-import boto3, json, sys
+import boto3, sys
 ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test")
-kept = json.load(open(sys.argv[2] + "/terraform.tfstate"))["resources"][0]["instances"][0]["attributes"]["input"]["value"]
-assert [a["AllocationId"] for a in ec2.describe_addresses()["Addresses"]] == [kept["eip"]], "the recorded address is gone"
-ec2.create_nat_gateway(SubnetId=kept["subnet"], AllocationId=kept["eip"])
-`, endpoint, stack)
+subnet, eip = sys.argv[2:]
+assert [a["AllocationId"] for a in ec2.describe_addresses()["Addresses"]] == [eip], "the recorded address is gone"
+ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
+`, endpoint, kept["subnet"], kept["eip"])
 }
