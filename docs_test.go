@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -91,7 +92,7 @@ func TestDocsLinksResolve(t *testing.T) {
 				continue
 			}
 			if anchors := headingAnchors(readFile(t, target)); !anchors[fragment] {
-				t.Errorf("%s links %q, but %s has no heading with the anchor #%s: link one of %s", page, link, target, fragment, strings.Join(sortedKeys(anchors), ", "))
+				t.Errorf("%s links %q, but %s has no heading with the anchor #%s: link one of %s", page, link, target, fragment, strings.Join(slices.Sorted(maps.Keys(anchors)), ", "))
 			}
 		}
 	}
@@ -229,13 +230,4 @@ func makeTargets(t *testing.T) map[string]bool {
 		targets[m[1]] = true
 	}
 	return targets
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

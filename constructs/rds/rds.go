@@ -5,6 +5,7 @@ package rds
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -67,7 +68,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		Name: jsii.String(cfg.Name), Description: jsii.String("Database subnets"), SubnetIds: &cfg.SubnetIDs,
 	})
 	var params []*dbparametergroup.DbParameterGroupParameter
-	for _, name := range sortedKeys(Parameters) {
+	for _, name := range slices.Sorted(maps.Keys(Parameters)) {
 		params = append(params, &dbparametergroup.DbParameterGroupParameter{
 			Name: jsii.String(name), Value: jsii.String(Parameters[name]), ApplyMethod: jsii.String("immediate"),
 		})
@@ -168,13 +169,4 @@ func New(scope constructs.Construct, id string, cfg Config) (*Output, error) {
 		},
 	})
 	return &Output{Arn: db.Arn(), Endpoint: db.Endpoint(), Identifier: db.Identifier(), MasterSecretArn: secretArn}, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
