@@ -6,6 +6,7 @@ package tfplan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -95,14 +96,14 @@ func (rc ResourceChange) ForcedBy() []string {
 // after, sorted (every attribute of the other side when one side is absent).
 func (rc ResourceChange) Changed() []string {
 	before, after := rc.Change.Before, rc.Change.After
+	keys := map[string]any{}
+	maps.Copy(keys, before)
+	maps.Copy(keys, after)
 	var out []string
-	for _, side := range []map[string]any{before, after} {
-		for k := range side {
-			if !slices.Contains(out, k) && (before == nil || after == nil || !reflect.DeepEqual(before[k], after[k])) {
-				out = append(out, k)
-			}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if before == nil || after == nil || !reflect.DeepEqual(before[k], after[k]) {
+			out = append(out, k)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
