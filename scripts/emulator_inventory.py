@@ -114,10 +114,11 @@ def delete_nat_gateway(ec2, nat_id):
     ec2.delete_nat_gateway(NatGatewayId=nat_id)
     for address in gateway.get("NatGatewayAddresses", []):
         eni = address.get("NetworkInterfaceId")
-        for held in ec2.describe_addresses(Filters=[{"Name": "network-interface-id", "Values": [eni]}])["Addresses"] if eni else []:
+        if not eni:
+            continue
+        for held in ec2.describe_addresses(Filters=[{"Name": "network-interface-id", "Values": [eni]}])["Addresses"]:
             ec2.disassociate_address(AssociationId=held["AssociationId"])
-        if eni:
-            ec2.delete_network_interface(NetworkInterfaceId=eni)
+        ec2.delete_network_interface(NetworkInterfaceId=eni)
 
 
 def delete_instance_profile(iam, name):
