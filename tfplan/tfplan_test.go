@@ -35,8 +35,9 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// Output that is not a plan's JSON is an error, never an empty plan: an error message, an
-// empty object or a document without format_version would otherwise read as "no changes".
+// SAFE-1: output that is not a plan's JSON is an error, never an empty plan, which the guard
+// would pass: an error message, an empty object or a document without format_version would
+// otherwise read as "no changes".
 func TestParseRefusesWhatIsNotAPlan(t *testing.T) {
 	for _, bad := range []string{"Error: Failed to load plugin schemas", "{}", `{"values": {}}`} {
 		if _, err := Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "terraform show -json PLAN") {

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// The first differing line is shown with its context; equal texts have none.
+// CICD-1 (generated docs kept true): the first differing line is shown with its context;
+// equal texts have none.
 func TestFirstDifference(t *testing.T) {
 	want := "a\nb\nc\nd\ne\nf\ng\nh\n"
 	diff := FirstDifference(want, strings.Replace(want, "e\n", "E\n", 1))
@@ -34,8 +35,8 @@ func (r *recorder) Fatalf(format string, a ...any) {
 	r.reports = append(r.reports, fmt.Sprintf(format, a...))
 }
 
-// A matching copy passes; a stale one fails with the difference and `make snapshots`; a
-// missing one says how to generate it.
+// CICD-1: a matching copy passes; a stale one fails with the difference and `make
+// snapshots`; a missing one says how to generate it.
 func TestCheck(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "generated.md")
 	if err := os.WriteFile(path, []byte("one\ntwo\n"), 0o644); err != nil {
